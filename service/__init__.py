@@ -1,0 +1,1 @@
+"""Stanceline: what political actors say and do, and how their positions shift."""

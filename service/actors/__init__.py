@@ -1,0 +1,1 @@
+"""Actors: people, states, organisations, groups and media whose words are tracked."""

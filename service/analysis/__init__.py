@@ -1,0 +1,1 @@
+"""Analysis: timelines, positions over time, shifts with the events between, stances, alignment."""

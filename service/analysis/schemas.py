@@ -1,0 +1,383 @@
+"""Answers of the analysis endpoints; examples are the seed story's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate, validates_schema
+from webargs.fields import DelimitedList
+
+from service.actors.models import ActorKind
+from service.dates import Precision, WorldDate, validate_range
+from service.demo.ids import seed_id_text
+from service.events.schemas import EventSchema
+from service.fields import Reference
+from service.pagination import PageQuerySchema
+from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema
+from service.statements.schemas import StatementSchema
+
+TRUMP = ActorRefSchema.Meta.example
+ZELENSKY = {
+    "id": seed_id_text("actors", "volodymyr-zelensky"),
+    "slug": "volodymyr-zelensky",
+    "name": "Volodymyr Zelensky",
+}
+TERRITORY = TopicRefSchema.Meta.example
+REPOST_ID = seed_id_text("statements", "trump-repost-2025-08-17")
+POST_ID = seed_id_text("statements", "trump-post-2025-09-23")
+REPOST_EXCERPT = (
+    "Ukraine must be prepared to lose territory to russia. Otherwise, the longer the war lasts, "
+    "the more land it will lose"
+)
+POST_EXCERPT = (
+    "I think Ukraine, with the support of the European Union, is in a position to fight and WIN all…"
+)
+
+
+class StatementExcerptSchema(Schema):
+    class Meta:
+        title = "StatementExcerpt"
+        description = "The statement behind a position, in short."
+        example = {
+            "id": REPOST_ID,
+            "kind": "repost",
+            "excerpt": REPOST_EXCERPT,
+            "said_at": "2025-08-17T00:00:00+00:00",
+            "said_at_precision": "day",
+            "source_url": "https://pic.twitter.com/eo1hNrVmD8",
+        }
+
+    id = fields.UUID(required=True)
+    kind = fields.String(required=True, metadata={"example": "repost"})
+    excerpt = fields.Function(
+        lambda statement: _excerpt(statement.text),
+        required=True,
+        metadata={"description": "The text, cut at 200 characters with an ellipsis.", "type": "string"},
+    )
+    said_at = WorldDate(required=True)
+    said_at_precision = fields.Enum(Precision, by_value=True, required=True)
+    source_url = fields.String(required=True, allow_none=True)
+
+
+def _excerpt(text: str, length: int = 200) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+# --- timeline ---
+
+
+class TimelineQuerySchema(PageQuerySchema):
+    since = WorldDate(metadata={"description": "From this date or instant.", "example": "2025-08-01"})
+    until = WorldDate(
+        metadata={"description": "To the end of this date, or this instant.", "example": "2025-09-30"}
+    )
+    topic = Reference(
+        "topic", metadata={"description": "Only statements with a position on it, and events tagged with it."}
+    )
+    sort = fields.String(
+        load_default="at",
+        validate=validate.OneOf(["at", "-at"]),
+        metadata={"description": "`at` (oldest first, the default) or `-at`."},
+    )
+
+    @validates_schema
+    def _since_not_after_until(self, data: dict[str, Any], **_: Any) -> None:
+        validate_range(data.get("since"), data.get("until"))
+
+
+class TimelineItemSchema(Schema):
+    class Meta:
+        title = "TimelineItem"
+        description = "A statement the actor made or an event it took part in; `type` says which is set."
+        example = {
+            "type": "event",
+            "at": "2025-08-15T00:00:00+00:00",
+            "precision": "day",
+            "statement": None,
+            "event": EventSchema.Meta.example,
+        }
+
+    type = fields.String(
+        required=True, validate=validate.OneOf(["statement", "event"]), metadata={"example": "event"}
+    )
+    at = WorldDate(required=True, metadata={"description": "When it was said or began."})
+    precision = fields.Enum(Precision, by_value=True, required=True)
+    statement = fields.Nested(StatementSchema, required=True, allow_none=True)
+    event = fields.Nested(EventSchema, required=True, allow_none=True)
+
+
+# --- positions ---
+
+
+class PositionsQuerySchema(PageQuerySchema):
+    topic = Reference("topic", required=True, metadata={"example": "ukraine-territorial-integrity"})
+    since = WorldDate(metadata={"description": "From this date or instant."})
+    until = WorldDate(metadata={"description": "To the end of this date, or this instant."})
+
+    @validates_schema
+    def _since_not_after_until(self, data: dict[str, Any], **_: Any) -> None:
+        validate_range(data.get("since"), data.get("until"))
+
+
+class PositionPointSchema(Schema):
+    class Meta:
+        title = "PositionPoint"
+        description = "One position on the topic and the statement that takes it."
+        example = {
+            "value": -0.8,
+            "confidence": 0.8,
+            "said_at": "2025-08-17T00:00:00+00:00",
+            "said_at_precision": "day",
+            "statement": StatementExcerptSchema.Meta.example,
+        }
+
+    value = fields.Float(required=True, metadata={"description": "-1 (negative pole) to +1 (positive pole)."})
+    confidence = fields.Float(required=True)
+    said_at = WorldDate(required=True)
+    said_at_precision = fields.Function(
+        lambda position: position.statement.said_at_precision.value,
+        required=True,
+        metadata={"type": "string", "enum": [p.value for p in Precision]},
+    )
+    statement = fields.Nested(StatementExcerptSchema, required=True)
+
+
+# --- shifts ---
+
+
+class ShiftsQuerySchema(PageQuerySchema):
+    topic = Reference("topic", metadata={"description": "Only this topic; every topic when absent."})
+    min_delta = fields.Float(
+        load_default=0.5,
+        validate=validate.Range(
+            min=0, max=2, min_inclusive=False, error="Must be more than 0 and at most 2."
+        ),
+        metadata={
+            "description": "Smallest change in value that counts as a shift (0 < x ≤ 2).",
+            "example": 0.5,
+        },
+    )
+    lookback_days = fields.Integer(
+        load_default=7,
+        validate=validate.Range(min=0, max=365),
+        metadata={
+            "description": "Days before the earlier position from which events count as between "
+            "(0 to 365, default 7).",
+            "example": 7,
+        },
+    )
+
+
+class ShiftEndSchema(Schema):
+    class Meta:
+        title = "ShiftEnd"
+        description = "One side of a shift: the actor's position on that day and the statement behind it."
+        example = {
+            "value": -0.8,
+            "said_at": "2025-08-17T00:00:00+00:00",
+            "said_at_precision": "day",
+            "statement": StatementExcerptSchema.Meta.example,
+            "statements_that_day": 1,
+        }
+
+    value = fields.Float(required=True, metadata={"description": "The day's confidence-weighted mean."})
+    said_at = WorldDate(required=True)
+    said_at_precision = fields.Enum(Precision, by_value=True, required=True, attribute="precision")
+    statement = fields.Nested(
+        StatementExcerptSchema, required=True, metadata={"description": "The most confident."}
+    )
+    statements_that_day = fields.Integer(
+        required=True, metadata={"description": "Positions merged into the value."}
+    )
+
+
+class PickedEventSchema(Schema):
+    class Meta:
+        title = "EventBetween"
+        description = "An event between a shift's positions, and why it was picked."
+        example = {
+            "event": EventRefSchema.Meta.example,
+            "reasons": ["participant", "topic"],
+            "mentioned_actors": [],
+        }
+
+    event = fields.Nested(EventRefSchema, required=True)
+    reasons = fields.List(
+        fields.String(validate=validate.OneOf(["participant", "topic", "mentioned_actor"])),
+        required=True,
+        metadata={
+            "description": "`participant`: the actor took part; `topic`: tagged with the shift's topic; "
+            "`mentioned_actor`: an actor one of the statements mentions took part."
+        },
+    )
+    mentioned_actors = fields.List(
+        fields.Nested(ActorRefSchema), required=True, metadata={"description": "For `mentioned_actor`: who."}
+    )
+
+
+class ShiftSchema(Schema):
+    class Meta:
+        title = "Shift"
+        description = (
+            "A pivot: two consecutive daily positions on one topic that differ by at least `min_delta`."
+        )
+        example = {
+            "topic": TERRITORY,
+            "from": ShiftEndSchema.Meta.example,
+            "to": {
+                "value": 0.9,
+                "said_at": "2025-09-23T00:00:00+00:00",
+                "said_at_precision": "day",
+                "statement": {
+                    "id": POST_ID,
+                    "kind": "post",
+                    "excerpt": POST_EXCERPT,
+                    "said_at": "2025-09-23T00:00:00+00:00",
+                    "said_at_precision": "day",
+                    "source_url": "https://pic.twitter.com/8eUCfuiYFr",
+                },
+                "statements_that_day": 1,
+            },
+            "delta": 1.7,
+            "direction": "toward_positive",
+            "days": 37,
+            "events_between": [PickedEventSchema.Meta.example],
+        }
+
+    topic = fields.Nested(TopicRefSchema, required=True)
+    from_ = fields.Nested(ShiftEndSchema, required=True, data_key="from", attribute="start")
+    to = fields.Nested(ShiftEndSchema, required=True, attribute="end")
+    delta = fields.Float(required=True, metadata={"description": "`to.value - from.value`."})
+    direction = fields.String(required=True, validate=validate.OneOf(["toward_positive", "toward_negative"]))
+    days = fields.Integer(required=True, metadata={"description": "Days between the two positions' dates."})
+    events_between = fields.List(fields.Nested(PickedEventSchema), required=True)
+
+
+# --- stances ---
+
+
+class StancesQuerySchema(PageQuerySchema):
+    at = WorldDate(
+        metadata={
+            "description": "As of the end of this date, or this instant (default: now).",
+            "example": "2025-09-01",
+        }
+    )
+    kind = fields.Enum(ActorKind, by_value=True, metadata={"description": "Only actors of this kind."})
+
+
+class StanceSchema(Schema):
+    class Meta:
+        title = "Stance"
+        description = "An actor's latest position on the topic as of the date, and the statement behind it."
+        example = {
+            "actor": TRUMP,
+            "value": -0.8,
+            "confidence": 0.8,
+            "said_at": "2025-08-17T00:00:00+00:00",
+            "statement": StatementExcerptSchema.Meta.example,
+        }
+
+    actor = fields.Nested(ActorRefSchema, required=True)
+    value = fields.Float(required=True)
+    confidence = fields.Float(required=True)
+    said_at = WorldDate(required=True)
+    statement = fields.Nested(StatementExcerptSchema, required=True)
+
+
+# --- alignment ---
+
+
+class AlignmentQuerySchema(Schema):
+    actors = DelimitedList(
+        Reference("actor"),
+        required=True,
+        validate=validate.Length(equal=2, error="Name exactly two actors."),
+        metadata={
+            "description": "Two actors, comma-separated ids or slugs.",
+            "example": "donald-trump,volodymyr-zelensky",
+        },
+    )
+
+
+class MonthlyValueSchema(Schema):
+    class Meta:
+        title = "MonthlyValue"
+        description = "An actor's latest position by the end of the month, carried forward."
+        example = {"value": -0.8, "said_at": "2025-08-17T00:00:00+00:00", "statement_id": REPOST_ID}
+
+    value = fields.Float(required=True)
+    said_at = WorldDate(required=True)
+    statement_id = fields.UUID(required=True)
+
+
+class AlignmentMonthSchema(Schema):
+    class Meta:
+        title = "AlignmentMonth"
+        description = "Both actors' values in a month and their distance."
+        example = {
+            "month": "2025-08",
+            "first": MonthlyValueSchema.Meta.example,
+            "second": {
+                "value": 1.0,
+                "said_at": "2025-08-01T00:00:00+00:00",
+                "statement_id": seed_id_text("statements", "zelensky-refusal-2025-08"),
+            },
+            "distance": 1.8,
+        }
+
+    month = fields.String(required=True, metadata={"example": "2025-08"})
+    first = fields.Nested(
+        MonthlyValueSchema, required=True, metadata={"description": "The first actor named."}
+    )
+    second = fields.Nested(
+        MonthlyValueSchema, required=True, metadata={"description": "The second actor named."}
+    )
+    distance = fields.Float(required=True, metadata={"description": "|first - second|, 0 to 2."})
+
+
+class TrendSchema(Schema):
+    class Meta:
+        title = "AlignmentTrend"
+        description = "How the distance moved from the first month to the last."
+        example = {"first_distance": 1.8, "last_distance": 0.1, "change": -1.7, "direction": "converging"}
+
+    first_distance = fields.Float(required=True)
+    last_distance = fields.Float(required=True)
+    change = fields.Float(required=True)
+    direction = fields.String(
+        required=True,
+        validate=validate.OneOf(["converging", "diverging", "stable"]),
+        metadata={"description": "`stable` when the distance changed by less than 0.1."},
+    )
+
+
+class AlignmentSchema(Schema):
+    class Meta:
+        title = "Alignment"
+        description = "How close two actors' positions on a topic were, month by month."
+        example = {
+            "topic": TERRITORY,
+            "actors": [TRUMP, ZELENSKY],
+            "months": [
+                AlignmentMonthSchema.Meta.example,
+                {
+                    "month": "2025-09",
+                    "first": {"value": 0.9, "said_at": "2025-09-23T00:00:00+00:00", "statement_id": POST_ID},
+                    "second": AlignmentMonthSchema.Meta.example["second"],
+                    "distance": 0.1,
+                },
+            ],
+            "trend": TrendSchema.Meta.example,
+        }
+
+    topic = fields.Nested(TopicRefSchema, required=True)
+    actors = fields.List(fields.Nested(ActorRefSchema), required=True)
+    months = fields.List(
+        fields.Nested(AlignmentMonthSchema),
+        required=True,
+        metadata={
+            "description": "From the first month both have a position to the last month either has one."
+        },
+    )
+    trend = fields.Nested(TrendSchema, required=True, allow_none=True)

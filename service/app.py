@@ -1,0 +1,94 @@
+"""The application factory: configuration, extensions, routes and error handling."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+import flask_swagger_ui
+from flask import Blueprint, Flask, Response, g, request
+
+from service import cli, db
+from service.actors.routes import blp as actors_blueprint
+from service.analysis.routes import blp as analysis_blueprint
+from service.config import Settings
+from service.errors import register_error_handlers
+from service.events.routes import blp as events_blueprint
+from service.health import blp as health_blueprint
+from service.relations.routes import blp as relations_blueprint
+from service.smorest import Api
+from service.statements.routes import blp as statements_blueprint
+from service.topics.routes import blp as topics_blueprint
+
+_STATIC = Path(__file__).parent / "static"
+_SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
+
+API_DESCRIPTION = """\
+Stanceline records what political actors say and do, and how their positions shift.
+
+Conventions: JSON in and out; references are ids or slugs; lists are keyset-paginated
+(`limit`, `cursor`, `next_cursor`, `Link: rel="next"`); every error is
+`application/problem+json` (RFC 9457).
+"""
+
+
+def _static_blueprint() -> Blueprint:
+    """Swagger UI and ReDoc assets served by the service itself: no CDN, works offline."""
+    static = Blueprint("assets", __name__)
+    static.add_url_rule(
+        "/static/swagger-ui/<path:filename>",
+        endpoint="swagger_ui",
+        view_func=lambda filename: _send(_SWAGGER_UI_DIST, filename),
+    )
+    static.add_url_rule(
+        "/static/redoc/<path:filename>",
+        endpoint="redoc",
+        view_func=lambda filename: _send(_STATIC / "redoc", filename),
+    )
+    return static
+
+
+def _send(directory: Path, filename: str) -> Response:
+    from flask import send_from_directory
+
+    return send_from_directory(directory, filename, max_age=86400)
+
+
+def _install_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _assign_request_id() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        valid = 0 < len(incoming) <= 128 and incoming.isprintable()
+        g.request_id = incoming if valid else uuid.uuid4().hex
+
+    @app.after_request
+    def _echo_request_id(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    settings = settings or Settings.from_environment()
+    app = Flask(__name__)
+    app.config.update(settings.flask_config())
+    app.config.update(overrides)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app, db.Database(settings.database_url))
+    register_error_handlers(app)
+    _install_request_hooks(app)
+
+    api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
+    api.register_blueprint(actors_blueprint)
+    api.register_blueprint(topics_blueprint)
+    api.register_blueprint(statements_blueprint)
+    api.register_blueprint(events_blueprint)
+    api.register_blueprint(relations_blueprint)
+    api.register_blueprint(analysis_blueprint)
+    api.register_blueprint(health_blueprint)
+    app.register_blueprint(_static_blueprint())
+    cli.init_app(app)
+    return app

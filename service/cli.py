@@ -1,0 +1,44 @@
+"""Flask CLI commands: `flask --app service.app db upgrade`, and more as resources grow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from service import migrate
+from service.db import get_database, get_session
+from service.demo.load import load_story
+from service.openapi import write_openapi_command
+
+db_cli = AppGroup("db", help="Database schema commands.")
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def upgrade_command(revision: str) -> None:
+    """Apply Alembic migrations to DATABASE_URL (the SQLite file is made if missing)."""
+    database_url = get_database().database_url
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(database_url, revision)
+    click.echo(f"Database at revision {revision}.")
+
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@demo_cli.command("load")
+def load_demo_command() -> None:
+    """Load the seed story (actors, topic, events, statements); running it again changes nothing."""
+    added = load_story(get_session())
+    summary = ", ".join(f"{count} {resource}" for resource, count in added.items()) or "nothing new"
+    click.echo(f"Demo data loaded: {summary}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(write_openapi_command)

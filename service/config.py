@@ -1,0 +1,61 @@
+"""Settings from the environment, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SQLITE_PATH = Path("var") / "stanceline.db"
+# Only for local use: cursors are signed with it, so every worker must share it.
+DEVELOPMENT_SECRET = "stanceline-development-secret-change-me"  # noqa: S105 - dev only
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def _normalise_database_url(url: str) -> str:
+    # Operators paste plain postgres:// URLs; SQLAlchemy needs the psycopg 3 driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str = DEVELOPMENT_SECRET
+    max_body_bytes: int = 1024 * 1024
+    default_page_limit: int = 50
+    max_page_limit: int = 200
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+        return cls(
+            database_url=_normalise_database_url(database_url),
+            secret_key=os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET,
+            max_body_bytes=_int("MAX_BODY_BYTES", 1024 * 1024),
+        )
+
+    def flask_config(self) -> dict[str, Any]:
+        return {
+            "SECRET_KEY": self.secret_key,
+            "MAX_CONTENT_LENGTH": self.max_body_bytes,
+            "API_TITLE": "Stanceline API",
+            "API_VERSION": "1.0.0",
+            "OPENAPI_VERSION": "3.1.0",
+            "OPENAPI_URL_PREFIX": "/",
+            "OPENAPI_JSON_PATH": "openapi.json",
+            "OPENAPI_SWAGGER_UI_PATH": "/docs/",
+            "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
+            "OPENAPI_SWAGGER_UI_CONFIG": {"deepLinking": True, "tryItOutEnabled": False},
+            "OPENAPI_REDOC_PATH": "/redoc",
+            "OPENAPI_REDOC_URL": "/static/redoc/redoc.standalone.js",
+            **self.extra,
+        }

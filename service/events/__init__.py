@@ -1,0 +1,1 @@
+"""Events: summits, meetings, speeches, attacks, agreements... with dates, places and participants."""

@@ -1,0 +1,81 @@
+"""HTTP routes for events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+
+from service.db import get_session
+from service.demo.ids import seed_id_text
+from service.events import service
+from service.events.models import Event
+from service.events.schemas import (
+    EVENT_CREATE_EXAMPLE,
+    EventCreateSchema,
+    EventQuerySchema,
+    EventSchema,
+)
+from service.pagination import Page, PageRequest
+from service.smorest import LOCATION_HEADER, Blueprint, id_parameter, patch_schema
+
+blp = Blueprint(
+    "events",
+    __name__,
+    url_prefix="/api/v1/events",
+    description="Summits, meetings, speeches, attacks, annexations, agreements... with participants.",
+)
+
+
+@blp.route("")
+class EventCollection(MethodView):
+    @blp.doc(
+        operationId="list_events",
+        summary="List events",
+        description="Latest first unless `sort=start`. `since`/`until` select events whose time "
+        "(start to end, at their precision) overlaps the range.",
+    )
+    @blp.arguments(EventQuerySchema, location="query")
+    @blp.paginated(EventSchema)
+    def get(self, args: dict[str, Any]) -> Page[Event]:
+        page = PageRequest.from_args(args)
+        return service.list_events(get_session(), args, page)
+
+    @blp.doc(operationId="create_event", summary="Record an event")
+    @blp.arguments(EventCreateSchema, example=EVENT_CREATE_EXAMPLE)
+    @blp.response(201, EventSchema, headers={"Location": LOCATION_HEADER})
+    def post(self, data: dict[str, Any]) -> tuple[Event, int, dict[str, str]]:
+        event = service.record_event(get_session(), data)
+        return event, 201, {"Location": url_for("events.EventItem", event=str(event.id))}
+
+
+@blp.route("/<event>", parameters=[id_parameter("event", seed_id_text("events", "alaska-summit"))])
+class EventItem(MethodView):
+    @blp.doc(operationId="get_event", summary="Get an event")
+    @blp.response(200, EventSchema)
+    @blp.problems(404)
+    def get(self, event: str) -> Event:
+        return service.get_event(get_session(), event)
+
+    @blp.doc(
+        operationId="update_event",
+        summary="Update an event",
+        description="Only the fields sent change; `participants`, `topics` and `sources`, "
+        "when sent, replace the lists.",
+    )
+    @blp.arguments(patch_schema(EventCreateSchema))
+    @blp.response(200, EventSchema)
+    @blp.problems(404)
+    def patch(self, changes: dict[str, Any], event: str) -> Event:
+        return service.update_event(get_session(), event, changes)
+
+    @blp.doc(
+        operationId="delete_event",
+        summary="Delete an event",
+        description="409 while statements or child events refer to it.",
+    )
+    @blp.response(204)
+    @blp.problems(404, 409)
+    def delete(self, event: str) -> None:
+        service.delete_event(get_session(), event)

@@ -1,0 +1,183 @@
+"""Recording and finding events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from service.actors.models import Actor
+from service.dates import changed_world_date, period_end, plain_source, range_end, range_start
+from service.errors import NotFound, ValidationFailed
+from service.events.models import Event, EventParticipant, event_topics
+from service.loading import actor_ref, event_ref, topic_ref
+from service.pagination import Page, PageRequest, SortOrder, fetch_page
+from service.references import FieldReferences, parse_uuid
+from service.referrers import count_where, ensure_unreferenced, register_referrer
+from service.topics.models import Topic
+
+NOUN = "event"
+ORDERS = {
+    "-start": SortOrder("events", "-start", (Event.start_at, Event.id), descending=True),
+    "start": SortOrder("events", "start", (Event.start_at, Event.id)),
+}
+MAX_PARENT_DEPTH = 100
+
+register_referrer("actors", "event_participations", count_where(EventParticipant.actor_id))
+register_referrer("topics", "events", count_where(event_topics.c.topic_id))
+register_referrer("events", "child_events", count_where(Event.parent_id))
+
+_LOAD = (
+    actor_ref(selectinload(Event.participants).joinedload(EventParticipant.actor)),
+    topic_ref(selectinload(Event.topics)),
+    event_ref(joinedload(Event.parent)),
+)
+
+EVENT_REFERENCES = _LOAD
+
+
+def _with_references(statement: Select[Any]) -> Select[Any]:
+    return statement.options(*_LOAD)
+
+
+def list_events(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Event]:
+    statement = _with_references(select(Event))
+    references = FieldReferences(session)
+    participant = topic = None
+    if ref := filters.get("participant"):
+        participant = references.resolve(Actor, ref, "participant", "actor")
+    if ref := filters.get("topic"):
+        topic = references.resolve(Topic, ref, "topic", "topic")
+    references.raise_if_any()
+    if participant is not None:
+        statement = statement.where(
+            Event.id.in_(select(EventParticipant.event_id).where(EventParticipant.actor_id == participant.id))
+        )
+    if topic is not None:
+        statement = statement.where(
+            Event.id.in_(select(event_topics.c.event_id).where(event_topics.c.topic_id == topic.id))
+        )
+    if kind := filters.get("kind"):
+        statement = statement.where(Event.kind == kind)
+    if country_code := filters.get("country_code"):
+        statement = statement.where(Event.location_country_code == country_code)
+    if (since := filters.get("since")) is not None:
+        statement = statement.where(Event.ends_before > range_start(since))
+    if (until := filters.get("until")) is not None:
+        statement = statement.where(Event.start_at < range_end(until))
+    return fetch_page(session, statement, ORDERS[filters.get("sort", "-start")], page)
+
+
+def get_event(session: Session, event_id: str) -> Event:
+    """An event by its id (a path parameter): 404 when there is none."""
+    parsed = parse_uuid(event_id)
+    statement = _with_references(select(Event)).where(Event.id == parsed)
+    event: Event | None = session.scalars(statement).one_or_none() if parsed else None
+    if event is None:
+        raise NotFound(f"No event with id '{event_id}'.")
+    return event
+
+
+def record_event(session: Session, data: dict[str, Any]) -> Event:
+    event = Event(id=data.pop("id", None) or uuid.uuid4())
+    _apply(session, event, data, creating=True)
+    session.add(event)
+    session.commit()
+    return event
+
+
+def update_event(session: Session, event_id: str, changes: dict[str, Any]) -> Event:
+    event = get_event(session, event_id)
+    _apply(session, event, changes, creating=False)
+    session.commit()
+    return event
+
+
+def delete_event(session: Session, event_id: str) -> None:
+    event = get_event(session, event_id)
+    ensure_unreferenced(session, "events", event.id, NOUN)
+    session.delete(event)
+    session.commit()
+
+
+def _apply(session: Session, event: Event, data: dict[str, Any], *, creating: bool) -> None:
+    """Validate what the request sets against the data, then set it (all or nothing)."""
+    references = FieldReferences(session)
+    participants: list[EventParticipant] | None = None
+    topics: list[Topic] | None = None
+    parent: Event | None = None
+    if "participants" in data:
+        # Keep the rows of actors that stay (same key), so the flush updates rather than re-inserts.
+        existing = {p.actor_id: p for p in ([] if creating else event.participants)}
+        participants = []
+        for index, item in enumerate(data["participants"] or []):
+            actor = references.resolve(Actor, item["actor"], f"participants.{index}.actor", "actor")
+            if actor is not None and any(p.actor_id == actor.id for p in participants):
+                references.reject(
+                    f"participants.{index}.actor", "This actor already takes part in the event."
+                )
+            elif actor is not None:
+                participant = existing.get(actor.id) or EventParticipant(actor=actor, actor_id=actor.id)
+                participant.role = item["role"]
+                participants.append(participant)
+    if "topics" in data:
+        topics = []
+        for index, ref in enumerate(data["topics"] or []):
+            topic = references.resolve(Topic, ref, f"topics.{index}", "topic")
+            if topic is not None and topic not in topics:
+                topics.append(topic)
+    if data.get("parent") is not None:
+        parent = references.get(Event, data["parent"], "parent", "event")
+        if parent is not None and _would_cycle(session, event.id, parent):
+            references.reject("parent", "This parent would make the event part of itself.")
+    references.raise_if_any()
+
+    start = changed_world_date(data, "start_at", "start_precision", event.start_at, event.start_precision)
+    end = changed_world_date(data, "end_at", "end_precision", event.end_at, event.end_precision)
+    if start is None:
+        raise ValidationFailed({"start": ["An event needs a start."]})
+    if end is not None and end[0] < start[0]:
+        raise ValidationFailed({"end": ["The end must not be before the start."]})
+
+    for name in ("title", "kind", "description"):
+        if name in data:
+            setattr(event, name, data[name])
+    if creating or "sources" in data:
+        event.sources = [plain_source(source) for source in data.get("sources") or []]
+    if "location" in data:
+        location = data["location"] or {}
+        event.location_name = location.get("name")
+        event.location_country_code = location.get("country_code")
+        event.location_lat = location.get("lat")
+        event.location_lon = location.get("lon")
+    event.start_at, event.start_precision = start
+    event.end_at, event.end_precision = end if end is not None else (None, None)
+    event.ends_before = period_end(*(end or start))
+    if participants is not None:
+        # In the order they are loaded in, so that answers to writes and reads agree.
+        event.participants = sorted(participants, key=lambda p: (p.role.value, p.actor_id.hex))
+    elif creating:
+        event.participants = []
+    if topics is not None:
+        event.topics = sorted(topics, key=lambda topic: topic.slug)
+    elif creating:
+        event.topics = []
+    if "parent" in data:
+        event.parent = parent
+        event.parent_id = parent.id if parent is not None else None
+    elif creating:
+        event.parent = None
+
+
+def _would_cycle(session: Session, event_id: uuid.UUID, parent: Event) -> bool:
+    """True when `parent` is `event_id` itself or one of its descendants."""
+    current: uuid.UUID | None = parent.id
+    for _ in range(MAX_PARENT_DEPTH):
+        if current is None:
+            return False
+        if current == event_id:
+            return True
+        current = session.scalar(select(Event.parent_id).where(Event.id == current))
+    return True

@@ -1,0 +1,27 @@
+"""How embedded references are loaded: only the columns an answer shows of them.
+
+A reference answers {id, slug, name}; loading whole rows would decode every actor's aliases
+and links (JSON) for nothing, many times a page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm.strategy_options import _AbstractLoad
+
+from service.actors.models import Actor
+from service.events.models import Event
+from service.topics.models import Topic
+
+
+def actor_ref(loader: _AbstractLoad) -> Any:
+    return loader.load_only(Actor.id, Actor.slug, Actor.name)
+
+
+def topic_ref(loader: _AbstractLoad) -> Any:
+    return loader.load_only(Topic.id, Topic.slug, Topic.name)
+
+
+def event_ref(loader: _AbstractLoad) -> Any:
+    return loader.load_only(Event.id, Event.title, Event.kind, Event.start_at, Event.start_precision)

@@ -1,0 +1,11 @@
+"""Imports every model module, so that metadata (and Alembic) knows every table."""
+
+from __future__ import annotations
+
+
+def load_all_models() -> None:
+    import service.actors.models
+    import service.events.models
+    import service.relations.models
+    import service.statements.models
+    import service.topics.models  # noqa: F401

@@ -1,0 +1,40 @@
+"""The OpenAPI document as the code defines it, written to openapi/openapi.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+
+from service.migrate import PROJECT_ROOT
+
+COMMITTED_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
+
+
+def generate_openapi(app: Flask) -> dict[str, Any]:
+    api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    # A round trip through JSON gives plain types, as a client reading the file sees them.
+    spec: dict[str, Any] = json.loads(json.dumps(api.spec.to_dict()))
+    return spec
+
+
+def render(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+
+
+@click.command("write-openapi")
+@click.option("--check", is_flag=True, help="Fail if the committed file is out of date.")
+@click.argument("path", type=click.Path(path_type=Path), default=COMMITTED_PATH)
+def write_openapi_command(path: Path, check: bool) -> None:
+    """Write the OpenAPI document to openapi/openapi.json (or check it is current)."""
+    text = render(generate_openapi(current_app))
+    if check:
+        if not path.exists() or path.read_text() != text:
+            raise click.ClickException(f"{path} is out of date: run `make openapi` and commit it.")
+        click.echo(f"{path} is current.")
+        return
+    path.write_text(text)
+    click.echo(f"Wrote {path}.")

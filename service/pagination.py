@@ -1,0 +1,232 @@
+"""Keyset (cursor) pagination: one mechanism for every list, documented once.
+
+A cursor is the sort key of the last row served, signed so that a client can
+neither forge one nor use one from another list. Pages are fetched with a
+row-value comparison against an index, so the 10,000th page costs what the
+first does: no OFFSET, no COUNT.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+from flask import current_app, request
+from itsdangerous import BadData, URLSafeSerializer
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import Session
+
+from service.errors import InvalidCursor
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+_CURSOR_SALT = "stanceline.cursor"
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """A total order for a list: its name as a client gives it, and its key columns.
+
+    The last column must be unique (the id) so that no two rows tie.
+    """
+
+    list_name: str
+    name: str
+    columns: tuple[Any, ...]  # mapped attributes, or columns of a subquery
+    descending: bool = False
+
+    @property
+    def cursor_key(self) -> str:
+        return f"{self.list_name}:{self.name}"
+
+    def order_by(self) -> list[Any]:
+        return [column.desc() if self.descending else column.asc() for column in self.columns]
+
+    def after(self, values: Sequence[Any]) -> Any:
+        # A plain tuple is bound with each column's own type (UUIDs, UTC timestamps).
+        key = tuple_(*self.columns)
+        bound = tuple(values)
+        return key < bound if self.descending else key > bound
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+
+    @classmethod
+    def from_args(cls, args: dict[str, Any]) -> PageRequest:
+        """Take limit and cursor out of parsed query arguments, leaving the filters."""
+        return cls(limit=args.pop("limit", DEFAULT_LIMIT), cursor=args.pop("cursor", None))
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_CURSOR_SALT)
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _decode_value(raw: Any, python_type: type[Any]) -> Any:
+    if python_type is datetime:
+        return datetime.fromisoformat(raw)
+    if python_type is uuid.UUID:
+        return uuid.UUID(raw)
+    if not isinstance(raw, python_type):
+        raise TypeError(f"expected {python_type.__name__}")
+    return raw
+
+
+def encode_cursor(order: SortOrder, values: Sequence[Any]) -> str:
+    return str(_serializer().dumps([order.cursor_key, [_encode_value(v) for v in values]]))
+
+
+def decode_cursor(order: SortOrder, cursor: str) -> list[Any]:
+    try:
+        cursor_key, raw_values = _serializer().loads(cursor)
+    except (BadData, ValueError, TypeError) as exc:
+        raise InvalidCursor("The cursor is malformed or has been altered.") from exc
+    if cursor_key != order.cursor_key:
+        raise InvalidCursor(f"The cursor belongs to another list or sort order, not to '{order.name}'.")
+    try:
+        if len(raw_values) != len(order.columns):
+            raise ValueError("wrong number of key values")
+        return [
+            _decode_value(raw, column.type.python_type)
+            for raw, column in zip(raw_values, order.columns, strict=True)
+        ]
+    except (ValueError, TypeError) as exc:  # signed, but not by this version's key layout
+        raise InvalidCursor("The cursor is malformed or has been altered.") from exc
+
+
+def fetch_page(
+    session: Session,
+    statement: Select[Any],
+    order: SortOrder,
+    page: PageRequest,
+    *,
+    key_of: Callable[[Any], Sequence[Any]] | None = None,
+    rows: bool = False,
+) -> Page[Any]:
+    """Run `statement` for one page in `order`, starting after the page's cursor.
+
+    Items are ORM objects, or result rows when `rows` is set (for unions and subqueries).
+    """
+    if page.cursor:
+        statement = statement.where(order.after(decode_cursor(order, page.cursor)))
+    statement = statement.order_by(*order.order_by()).limit(page.limit + 1)
+    result = session.execute(statement).all() if rows else session.scalars(statement).unique().all()
+    return _page_from(list(result), order, page, key_of)
+
+
+def page_of_sequence(
+    items: Sequence[T], order: SortOrder, page: PageRequest, key_of: Callable[[T], Sequence[Any]]
+) -> Page[T]:
+    """One page of a sequence computed in memory, already sorted by `key_of` in `order`."""
+    remaining = list(items)
+    if page.cursor:
+        after = tuple(decode_cursor(order, page.cursor))
+        remaining = [
+            item
+            for item in remaining
+            if (tuple(key_of(item)) < after if order.descending else tuple(key_of(item)) > after)
+        ]
+    return _page_from(remaining[: page.limit + 1], order, page, key_of)
+
+
+def _page_from(
+    rows: list[Any], order: SortOrder, page: PageRequest, key_of: Callable[[Any], Sequence[Any]] | None
+) -> Page[Any]:
+    has_more = len(rows) > page.limit
+    items = rows[: page.limit]
+    next_cursor = None
+    if has_more and items:
+        last = items[-1]
+        values = key_of(last) if key_of else [getattr(last, c.key) for c in order.columns]
+        next_cursor = encode_cursor(order, values)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def next_link(next_cursor: str) -> str:
+    """An RFC 8288 Link header value for the next page of the current request."""
+    args = request.args.copy()
+    args["cursor"] = next_cursor
+    return f'<{request.path}?{urlencode(list(args.items(multi=True)))}>; rel="next"'
+
+
+class PageQuerySchema(Schema):
+    """Query arguments that every list takes."""
+
+    limit = fields.Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={
+            "description": f"How many items to return, 1 to {MAX_LIMIT}.",
+            "example": 20,
+        },
+    )
+    cursor = fields.String(
+        validate=validate.Length(min=1, max=1000),
+        metadata={
+            "description": "Opaque cursor from a previous page's `next_cursor`; "
+            "omit it for the first page. A cursor from another list or sort gets 400.",
+        },
+    )
+
+
+_page_schemas: dict[type[Schema], type[Schema]] = {}
+
+
+def page_schema_for(item_schema: type[Schema]) -> type[Schema]:
+    """The {"items", "next_cursor"} envelope for a list of `item_schema`."""
+    if item_schema not in _page_schemas:
+        item_name = item_schema.__name__.removesuffix("Schema")
+        item_example = getattr(getattr(item_schema, "Meta", None), "example", None)
+        meta = type(
+            "Meta",
+            (),
+            {
+                "title": f"{item_name}Page",
+                "description": f"One page of {item_name} items and the cursor of the next.",
+                "example": {"items": [item_example] if item_example else [], "next_cursor": None},
+            },
+        )
+        _page_schemas[item_schema] = type(
+            f"{item_name}PageSchema",
+            (Schema,),
+            {
+                "Meta": meta,
+                "items": fields.List(
+                    fields.Nested(item_schema),
+                    required=True,
+                    metadata={"description": "The items of this page, in the list's order."},
+                ),
+                "next_cursor": fields.String(
+                    required=True,
+                    allow_none=True,
+                    metadata={
+                        "description": "Pass as `cursor` to get the next page; null on the last page.",
+                        "example": None,
+                    },
+                ),
+            },
+        )
+    return _page_schemas[item_schema]

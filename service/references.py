@@ -1,0 +1,77 @@
+"""One way to find a record by its id or its slug, wherever a path or a field takes one."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.errors import NotFound, ValidationFailed
+
+ModelT = TypeVar("ModelT")
+
+
+def parse_uuid(reference: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(reference)
+    except ValueError:
+        return None
+
+
+def find_by_reference(session: Session, model: type[ModelT], reference: str) -> ModelT | None:
+    """The record whose id (a UUID) or slug is `reference`, or None."""
+    record_id = parse_uuid(reference)
+    column: Any = model.id if record_id is not None else model.slug  # type: ignore[attr-defined]
+    value: Any = record_id if record_id is not None else reference
+    return session.scalars(select(model).where(column == value)).one_or_none()
+
+
+def get_by_reference(session: Session, model: type[ModelT], reference: str, noun: str) -> ModelT:
+    """For a path parameter: the record, or 404."""
+    record = find_by_reference(session, model, reference)
+    if record is None:
+        raise NotFound(f"No {noun} with id or slug '{reference}'.")
+    return record
+
+
+def resolve_field_reference(
+    session: Session, model: type[ModelT], reference: str, field: str, noun: str
+) -> ModelT:
+    """For a reference inside a request body or query: the record, or 422 naming the field."""
+    record = find_by_reference(session, model, reference)
+    if record is None:
+        raise ValidationFailed(
+            {field: [f"No {noun} with id or slug '{reference}'."]},
+            detail=f"Unknown {noun} in: {field}",
+        )
+    return record
+
+
+class FieldReferences:
+    """Resolve every reference in a request, then report all unknown ones in one 422."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.errors: dict[str, list[str]] = {}
+
+    def resolve(self, model: type[ModelT], reference: str, field: str, noun: str) -> ModelT | None:
+        record = find_by_reference(self.session, model, reference)
+        if record is None:
+            self.errors.setdefault(field, []).append(f"No {noun} with id or slug '{reference}'.")
+        return record
+
+    def get(self, model: type[ModelT], record_id: uuid.UUID, field: str, noun: str) -> ModelT | None:
+        record = self.session.get(model, record_id)
+        if record is None:
+            self.errors.setdefault(field, []).append(f"No {noun} with id '{record_id}'.")
+        return record
+
+    def reject(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            fields = ", ".join(sorted(self.errors))
+            raise ValidationFailed(self.errors, detail=f"Invalid references in: {fields}")

@@ -1,0 +1,1 @@
+"""Relations between actors: allies, adversaries, membership, leadership, negotiation."""

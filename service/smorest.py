@@ -1,0 +1,268 @@
+"""flask-smorest extended once, so every route shares the same contract conventions.
+
+- errors are documented and answered as application/problem+json;
+- `Blueprint.paginated` documents and serves the keyset page envelope and Link header;
+- `Blueprint.problems` documents the error answers an operation can give;
+- schemas may carry a whole-object example in `Meta.example`.
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import flask_smorest
+from apispec import BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Response, request
+from flask_smorest.utils import prepare_response
+from marshmallow import RAISE, Schema, fields, validate
+from werkzeug.exceptions import HTTPException
+
+from service.dates import world_date_properties
+from service.errors import (
+    PROBLEM_CONTENT_TYPE,
+    MissingBody,
+    UnsupportedMediaType,
+    from_http_exception,
+)
+from service.pagination import Page, next_link, page_schema_for
+
+
+class ProblemSchema(Schema):
+    class Meta:
+        title = "Problem"
+        description = (
+            "An RFC 9457 problem detail. `type` is `about:blank` when the HTTP status "
+            "says everything, or one of `urn:stanceline:problem:validation-error`, "
+            "`malformed-json`, `missing-body`, `invalid-cursor`, `conflict`, `still-referenced`, "
+            "`service-unavailable`."
+        )
+        example = {
+            "type": "urn:stanceline:problem:validation-error",
+            "title": "Validation failed",
+            "status": 422,
+            "detail": "Invalid input in: country_code",
+            "instance": "/api/v1/actors",
+            "request_id": "4f1c2b8e9a0d4e7f",
+            "errors": {"country_code": ["Not an ISO 3166-1 alpha-2 country code."]},
+        }
+
+    type = fields.String(
+        required=True,
+        metadata={"description": "A URI naming the kind of problem.", "example": "about:blank"},
+    )
+    title = fields.String(
+        required=True,
+        metadata={"description": "Short summary of the kind of problem.", "example": "Not Found"},
+    )
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status code.", "example": 404})
+    detail = fields.String(
+        metadata={
+            "description": "What went wrong with this request.",
+            "example": "No actor with id or slug 'donald-trumpp'.",
+        }
+    )
+    instance = fields.String(
+        metadata={"description": "The path of the request.", "example": "/api/v1/actors/x"}
+    )
+    request_id = fields.String(
+        metadata={
+            "description": "The request's id (X-Request-ID), also in the server's logs.",
+            "example": "4f1c2b8e9a0d4e7f",
+        }
+    )
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={
+            "description": "For validation errors: field path to messages.",
+            "example": {"positions.0.value": ["Must be between -1 and 1."]},
+        },
+    )
+    references = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={
+            "description": "For `still-referenced`: how many records of each kind refer to it.",
+            "example": {"statements": 4},
+        },
+    )
+
+
+class SchemaMetaPlugin(BasePlugin):
+    """Complete each component schema from its marshmallow class.
+
+    - `Meta.example` becomes the schema's example;
+    - unknown fields are refused (marshmallow's RAISE), so say `additionalProperties: false`
+      (apispec leaves it out whenever a schema has a description).
+    """
+
+    def schema_helper(self, name: str, definition: Any, **kwargs: Any) -> dict[str, Any] | None:
+        schema = kwargs.get("schema")
+        schema_instance = schema() if isinstance(schema, type) else schema
+        extra: dict[str, Any] = {}
+        if isinstance(schema_instance, Schema) and schema_instance.unknown == RAISE:
+            extra["additionalProperties"] = False
+        example = getattr(getattr(schema, "Meta", None), "example", None)
+        if example is not None:
+            extra["examples"] = [example]
+        return extra or None
+
+
+def exclusive_range_properties(
+    self: Any,
+    field: fields.Field,  # type: ignore[type-arg]
+    ret: dict[str, Any],
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """apispec: a Range that excludes its bound says `exclusiveMinimum`/`exclusiveMaximum`
+    (apispec writes every bound as inclusive, so generated requests would hit it)."""
+    for validator in field.validators:
+        if not isinstance(validator, validate.Range):
+            continue
+        if validator.min is not None and not validator.min_inclusive and "minimum" in ret:
+            ret["exclusiveMinimum"] = ret.pop("minimum")
+        if validator.max is not None and not validator.max_inclusive and "maximum" in ret:
+            ret["exclusiveMaximum"] = ret.pop("maximum")
+    return {}
+
+
+LINK_HEADER = {
+    "description": 'RFC 8288 link to the next page, `<...>; rel="next"`; absent on the last page.',
+    "schema": {"type": "string"},
+}
+
+LOCATION_HEADER = {
+    "description": "The path of the created resource.",
+    "schema": {"type": "string"},
+}
+
+_BODY_PROBLEMS = (400, 413, 415)
+
+
+def id_parameter(name: str, example: str) -> dict[str, Any]:
+    """The path parameter of a resource addressed by its id."""
+    return {
+        "in": "path",
+        "name": name,
+        "required": True,
+        "description": f"The {name}'s id.",
+        "schema": {"type": "string", "format": "uuid", "examples": [example]},
+    }
+
+
+def reference_parameter(name: str, example: str) -> dict[str, Any]:
+    """The path parameter of a resource addressed by its id or its slug."""
+    return {
+        "in": "path",
+        "name": name,
+        "required": True,
+        "description": f"The {name}'s id or slug.",
+        "schema": {"type": "string", "examples": [example]},
+    }
+
+
+def schema_name(schema: type[Schema] | Schema) -> str:
+    """Component names: `ActorSchema` is `Actor`; its partial (PATCH) form `ActorPatch`
+    (and `StatementCreateSchema`'s partial form `StatementPatch`)."""
+    schema_class = schema if isinstance(schema, type) else type(schema)
+    name = schema_class.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name = name.removesuffix("Create") + "Patch"
+    return name
+
+
+def patch_schema(schema_class: type[Schema]) -> Schema:
+    """The PATCH form of a create schema: its top-level fields become optional, while the
+    items of a list sent whole (positions, participants) still need all their fields."""
+    required = tuple(name for name, field in schema_class._declared_fields.items() if field.required)
+    return schema_class(partial=required)
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        spec_kwargs = kwargs.setdefault("spec_kwargs", {})
+        spec_kwargs.setdefault("extra_plugins", [SchemaMetaPlugin()])
+        spec_kwargs.setdefault("marshmallow_plugin", MarshmallowPlugin(schema_name_resolver=schema_name))
+        super().__init__(*args, **kwargs)
+
+    def _init_spec(self, *args: Any, **kwargs: Any) -> None:
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(world_date_properties)
+        self.ma_plugin.converter.add_attribute_function(exclusive_range_properties)
+
+    def _register_pagination_header(self) -> None:
+        """Keyset pages document their own Link header; flask-smorest's offset header is unused."""
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return from_http_exception(error)
+
+    def _register_responses(self) -> None:
+        # Same as flask-smorest's, but errors are application/problem+json.
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Any other error, as problem+json.", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def _require_json_body(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse a request whose body is absent or not JSON before it is parsed."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not request.content_length and not request.headers.get("Transfer-Encoding"):
+            raise MissingBody("The request needs a JSON body.")
+        if not request.is_json:
+            raise UnsupportedMediaType(
+                f"Send the body as application/json, not '{request.mimetype or 'none'}'."
+            )
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+class Blueprint(flask_smorest.Blueprint):
+    def problems(self, *statuses: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Document the problem+json answers an operation gives besides its success."""
+
+        def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+            for status in statuses:
+                func = self.alt_response(status, response=http.HTTPStatus(status).name)(func)
+            return func
+
+        return decorator
+
+    def arguments(self, schema: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
+        location = kwargs.get("location", "json")
+        decorate = super().arguments(schema, **kwargs)
+        if location != "json":
+            return decorate  # type: ignore[no-any-return]
+        # A JSON body can also be missing, malformed, too large, or of the wrong content type.
+        document_body_problems = self.problems(*_BODY_PROBLEMS)
+        return lambda func: document_body_problems(_require_json_body(decorate(func)))
+
+    def paginated(self, item_schema: type[Schema]) -> Callable[[Callable[..., Page[Any]]], Any]:
+        """Serve a view's `Page` as {"items", "next_cursor"} with a Link header."""
+        envelope = page_schema_for(item_schema)
+
+        def decorator(func: Callable[..., Page[Any]]) -> Any:
+            @wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                page = func(*args, **kwargs)
+                headers = {"Link": next_link(page.next_cursor)} if page.next_cursor else {}
+                return page, 200, headers
+
+            documented = self.response(200, envelope, headers={"Link": LINK_HEADER})(wrapper)
+            return self.problems(400)(documented)
+
+        return decorator

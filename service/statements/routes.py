@@ -1,0 +1,87 @@
+"""HTTP routes for statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+
+from service.db import get_session
+from service.demo.ids import seed_id_text
+from service.pagination import Page, PageRequest
+from service.smorest import LOCATION_HEADER, Blueprint, id_parameter, patch_schema
+from service.statements import service
+from service.statements.models import Statement
+from service.statements.schemas import (
+    STATEMENT_CREATE_EXAMPLE,
+    StatementCreateSchema,
+    StatementQuerySchema,
+    StatementSchema,
+)
+
+blp = Blueprint(
+    "statements",
+    __name__,
+    url_prefix="/api/v1/statements",
+    description="What actors said or posted, verbatim, with the positions it takes on topics.",
+)
+
+
+@blp.route("")
+class StatementCollection(MethodView):
+    @blp.doc(
+        operationId="list_statements",
+        summary="List statements",
+        description="Newest first unless `sort=said_at`. Filters combine; references are ids or "
+        "slugs, and an unknown one is a 422 naming the parameter.",
+    )
+    @blp.arguments(StatementQuerySchema, location="query")
+    @blp.paginated(StatementSchema)
+    def get(self, args: dict[str, Any]) -> Page[Statement]:
+        page = PageRequest.from_args(args)
+        return service.list_statements(get_session(), args, page)
+
+    @blp.doc(
+        operationId="create_statement",
+        summary="Record a statement",
+        description="References (actor, topics, mentions) are ids or slugs; `event` is an event id.",
+    )
+    @blp.arguments(StatementCreateSchema, example=STATEMENT_CREATE_EXAMPLE)
+    @blp.response(201, StatementSchema, headers={"Location": LOCATION_HEADER})
+    def post(self, data: dict[str, Any]) -> tuple[Statement, int, dict[str, str]]:
+        statement = service.record_statement(get_session(), data)
+        return statement, 201, {"Location": url_for("statements.StatementItem", statement=str(statement.id))}
+
+
+@blp.route(
+    "/<statement>",
+    parameters=[id_parameter("statement", seed_id_text("statements", "trump-post-2025-09-23"))],
+)
+class StatementItem(MethodView):
+    @blp.doc(operationId="get_statement", summary="Get a statement")
+    @blp.response(200, StatementSchema)
+    @blp.problems(404)
+    def get(self, statement: str) -> Statement:
+        return service.get_statement(get_session(), statement)
+
+    @blp.doc(
+        operationId="update_statement",
+        summary="Update a statement",
+        description="Only the fields sent change; `positions` and `mentions`, when sent, replace the lists.",
+    )
+    @blp.arguments(patch_schema(StatementCreateSchema))
+    @blp.response(200, StatementSchema)
+    @blp.problems(404)
+    def patch(self, changes: dict[str, Any], statement: str) -> Statement:
+        return service.update_statement(get_session(), statement, changes)
+
+    @blp.doc(
+        operationId="delete_statement",
+        summary="Delete a statement",
+        description="Its positions and mentions go with it.",
+    )
+    @blp.response(204)
+    @blp.problems(404)
+    def delete(self, statement: str) -> None:
+        service.delete_statement(get_session(), statement)

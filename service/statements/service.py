@@ -1,0 +1,187 @@
+"""Recording and finding statements."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from service.actors.models import Actor
+from service.dates import changed_world_date, range_end, range_start, to_instant
+from service.errors import NotFound
+from service.events.models import Event
+from service.loading import actor_ref, event_ref, topic_ref
+from service.pagination import Page, PageRequest, SortOrder, fetch_page
+from service.references import FieldReferences, parse_uuid
+from service.referrers import count_where, ensure_unreferenced, register_referrer
+from service.statements.models import Statement, StatementPosition, statement_mentions
+from service.topics.models import Topic
+
+NOUN = "statement"
+ORDERS = {
+    "-said_at": SortOrder("statements", "-said_at", (Statement.said_at, Statement.id), descending=True),
+    "said_at": SortOrder("statements", "said_at", (Statement.said_at, Statement.id)),
+}
+
+register_referrer("actors", "statements", count_where(Statement.actor_id))
+register_referrer("actors", "statement_mentions", count_where(statement_mentions.c.actor_id))
+register_referrer("topics", "statement_positions", count_where(StatementPosition.topic_id))
+register_referrer("events", "statements", count_where(Statement.event_id))
+
+SOURCE_FIELDS = ("url", "title", "publisher", "author", "published_at")
+REPOSTED_FROM_FIELDS = ("name", "handle", "url")
+
+# Every reference an answer embeds, loaded in a fixed number of queries whatever the page size.
+_LOAD = (
+    actor_ref(joinedload(Statement.actor)),
+    event_ref(joinedload(Statement.event)),
+    topic_ref(selectinload(Statement.positions).joinedload(StatementPosition.topic)),
+    actor_ref(selectinload(Statement.mentions)),
+)
+
+
+def with_references(statement: Select[Any]) -> Select[Any]:
+    return statement.options(*_LOAD)
+
+
+def list_statements(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Statement]:
+    references = FieldReferences(session)
+    actor = topic = mentioned = event = None
+    if ref := filters.get("actor"):
+        actor = references.resolve(Actor, ref, "actor", "actor")
+    if ref := filters.get("topic"):
+        topic = references.resolve(Topic, ref, "topic", "topic")
+    if ref := filters.get("mentions"):
+        mentioned = references.resolve(Actor, ref, "mentions", "actor")
+    if (event_id := filters.get("event")) is not None:
+        event = references.get(Event, event_id, "event", "event")
+    references.raise_if_any()
+
+    # Filter on ids resolved above, so that the (x, said_at, id) indexes serve the order.
+    statement = with_references(select(Statement))
+    if actor is not None:
+        statement = statement.where(Statement.actor_id == actor.id)
+    if event is not None:
+        statement = statement.where(Statement.event_id == event.id)
+    if topic is not None:
+        statement = statement.where(
+            Statement.id.in_(
+                select(StatementPosition.statement_id).where(StatementPosition.topic_id == topic.id)
+            )
+        )
+    if mentioned is not None:
+        statement = statement.where(
+            Statement.id.in_(
+                select(statement_mentions.c.statement_id).where(statement_mentions.c.actor_id == mentioned.id)
+            )
+        )
+    if kind := filters.get("kind"):
+        statement = statement.where(Statement.kind == kind)
+    if (since := filters.get("since")) is not None:
+        statement = statement.where(Statement.said_at >= range_start(since))
+    if (until := filters.get("until")) is not None:
+        statement = statement.where(Statement.said_at < range_end(until))
+    return fetch_page(session, statement, ORDERS[filters.get("sort", "-said_at")], page)
+
+
+def get_statement(session: Session, statement_id: str) -> Statement:
+    parsed = parse_uuid(statement_id)
+    found: Statement | None = (
+        session.scalars(with_references(select(Statement)).where(Statement.id == parsed)).one_or_none()
+        if parsed
+        else None
+    )
+    if found is None:
+        raise NotFound(f"No statement with id '{statement_id}'.")
+    return found
+
+
+def record_statement(session: Session, data: dict[str, Any]) -> Statement:
+    statement = Statement(id=data.pop("id", None) or uuid.uuid4())
+    _apply(session, statement, data, creating=True)
+    session.add(statement)
+    session.commit()
+    return statement
+
+
+def update_statement(session: Session, statement_id: str, changes: dict[str, Any]) -> Statement:
+    statement = get_statement(session, statement_id)
+    _apply(session, statement, changes, creating=False)
+    session.commit()
+    return statement
+
+
+def delete_statement(session: Session, statement_id: str) -> None:
+    statement = get_statement(session, statement_id)
+    ensure_unreferenced(session, "statements", statement.id, NOUN)
+    session.delete(statement)
+    session.commit()
+
+
+def _apply(session: Session, statement: Statement, data: dict[str, Any], *, creating: bool) -> None:
+    """Check every reference first (one 422 lists them all), then set what the request sets."""
+    references = FieldReferences(session)
+    actor = statement.actor if not creating else None
+    if "actor" in data:
+        actor = references.resolve(Actor, data["actor"], "actor", "actor")
+    event = None
+    if data.get("event") is not None:
+        event = references.get(Event, data["event"], "event", "event")
+    positions: list[tuple[Topic, dict[str, Any]]] | None = None
+    if "positions" in data:
+        positions = []
+        seen: set[uuid.UUID] = set()
+        for index, item in enumerate(data["positions"] or []):
+            topic = references.resolve(Topic, item["topic"], f"positions.{index}.topic", "topic")
+            if topic is not None and topic.id in seen:
+                references.reject(f"positions.{index}.topic", "This topic already has a position.")
+            elif topic is not None:
+                seen.add(topic.id)
+                positions.append((topic, item))
+    mentions: list[Actor] | None = None
+    if "mentions" in data:
+        mentions = []
+        for index, ref in enumerate(data["mentions"] or []):
+            mentioned = references.resolve(Actor, ref, f"mentions.{index}", "actor")
+            if mentioned is not None and mentioned not in mentions:
+                mentions.append(mentioned)
+    references.raise_if_any()
+    assert actor is not None
+
+    statement.actor, statement.actor_id = actor, actor.id
+    for name in ("text", "kind", "language"):
+        if name in data:
+            setattr(statement, name, data[name])
+    said = changed_world_date(
+        data, "said_at", "said_at_precision", statement.said_at, statement.said_at_precision
+    )
+    assert said is not None  # said_at is required on create and cannot be set to null
+    statement.said_at, statement.said_at_precision = said
+    if creating or "source" in data:
+        source = data.get("source") or {}
+        for name in SOURCE_FIELDS:
+            setattr(statement, f"source_{name}", source.get(name))
+        if statement.source_published_at is not None:
+            statement.source_published_at = to_instant(statement.source_published_at)
+    if creating or "reposted_from" in data:
+        original = data.get("reposted_from") or {}
+        for name in REPOSTED_FROM_FIELDS:
+            setattr(statement, f"reposted_from_{name}", original.get(name))
+    if creating or "event" in data:
+        statement.event, statement.event_id = event, event.id if event is not None else None
+    if creating or mentions is not None:
+        statement.mentions = sorted(mentions or [], key=lambda mentioned: mentioned.slug)  # as loaded
+    if creating or positions is not None:
+        # Keep the rows of topics that stay (same key), so the flush updates rather than re-inserts.
+        existing = {position.topic_id: position for position in ([] if creating else statement.positions)}
+        kept = []
+        for topic, item in positions or []:
+            position = existing.get(topic.id) or StatementPosition(topic=topic, topic_id=topic.id)
+            position.value, position.confidence = item["value"], item["confidence"]
+            kept.append(position)
+        statement.positions = kept
+    # Positions carry the statement's actor and date for the analysis indexes.
+    for position in statement.positions:
+        position.actor_id, position.said_at = actor.id, statement.said_at

@@ -1,0 +1,1 @@
+"""Topics: questions on which actors take positions between two named poles."""

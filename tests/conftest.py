@@ -1,0 +1,119 @@
+"""Fixtures: a database built by the Alembic migrations, the app, and a per-test rollback.
+
+`--database sqlite` (default) or `--database postgresql`. PostgreSQL runs make and drop
+a database of their own on the server named by TEST_POSTGRES_URL; if it cannot be
+reached the run fails at once: it never quietly falls back to SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from service import migrate
+from service.app import create_app
+from service.config import Settings
+from service.db import get_database
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default=os.environ.get("STANCELINE_TEST_DATABASE", "sqlite"),
+        help="Which database the suite runs on.",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"stanceline database: {config.getoption('--database')}"
+
+
+@pytest.fixture(scope="session")
+def backend(pytestconfig: pytest.Config) -> str:
+    return str(pytestconfig.getoption("--database"))
+
+
+@contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        where = make_url(admin_url).render_as_string()
+        if os.environ.get("CI"):
+            pytest.exit(f"PostgreSQL is unreachable at {where} and CI needs it: {exc.orig}", 3)
+        # On a developer's machine without PostgreSQL, say so loudly and run nothing.
+        pytest.exit(
+            f"SKIPPED THE POSTGRESQL RUN: unreachable at {where} ({exc.orig}). "
+            "Start PostgreSQL or set TEST_POSTGRES_URL; CI always runs it.",
+            0,
+        )
+    name = f"stanceline_test_{os.getpid()}_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def empty_database(backend: str, directory: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the backend under test."""
+    if backend == "postgresql":
+        with postgres_database(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)) as url:
+            yield url
+    else:
+        yield f"sqlite:///{directory / f'stanceline-{secrets.token_hex(4)}.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database brought to the latest schema by the migrations, shared by the session."""
+    with empty_database(backend, tmp_path_factory.mktemp("db")) as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    application = create_app(Settings(database_url=database_url, max_body_bytes=64 * 1024))
+    application.config["TESTING"] = True
+    yield application
+    get_database(application).engine.dispose()
+
+
+@pytest.fixture
+def database(app: Flask) -> Iterator[None]:
+    """Each test's writes happen inside one outer transaction that is rolled back after it."""
+    db = get_database(app)
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.bind_to_connection(connection)
+    try:
+        yield
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, database: None) -> FlaskClient:
+    return app.test_client()

@@ -1,0 +1,76 @@
+"""The contract is served, documented, and its UIs work with no internet."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.openapi import generate_openapi
+
+COMMITTED = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
+
+
+def test_committed_openapi_matches_the_code(app: Flask) -> None:
+    committed = json.loads(COMMITTED.read_text())
+    assert committed == generate_openapi(app), (
+        "openapi/openapi.json is out of date: run `make openapi` and commit it."
+    )
+
+
+def test_openapi_is_served_as_3_1(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"] == "3.1.0"
+    assert spec["info"]["title"] == "Stanceline API"
+
+
+def test_every_schema_has_an_example_and_every_operation_a_summary(app: Flask) -> None:
+    spec = generate_openapi(app)
+    missing_examples = [
+        name for name, schema in spec["components"]["schemas"].items() if not schema.get("examples")
+    ]
+    assert missing_examples == []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert operation.get("summary"), f"{method.upper()} {path} has no summary"
+            assert operation.get("operationId"), f"{method.upper()} {path} has no operationId"
+
+
+def test_every_error_response_is_problem_json(app: Flask) -> None:
+    responses = generate_openapi(app)["components"]["responses"]
+    for name, response in responses.items():
+        if "content" in response:
+            assert list(response["content"]) == ["application/problem+json"], name
+
+
+def _local_assets(html: str) -> list[str]:
+    return re.findall(r'(?:src|href)="([^"]+)"', html)
+
+
+def test_swagger_ui_is_served_with_its_own_assets(client: FlaskClient) -> None:
+    page = client.get("/docs/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assets = _local_assets(html)
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in assets
+    assert "/static/swagger-ui/swagger-ui.css" in assets
+    assert all(asset.startswith("/") for asset in assets), assets
+    for asset in assets:
+        with client.get(asset) as response:
+            assert response.status_code == 200, asset
+            assert len(response.data) > 1000
+
+
+def test_redoc_is_served_with_its_own_script(client: FlaskClient) -> None:
+    page = client.get("/redoc")
+    assert page.status_code == 200
+    assets = _local_assets(page.get_data(as_text=True))
+    assert assets == ["/static/redoc/redoc.standalone.js"]
+    with client.get(assets[0]) as script:
+        assert script.status_code == 200
+        assert b"Redoc" in script.data[:100_000]

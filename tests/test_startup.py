@@ -1,0 +1,67 @@
+"""The container's start-up (docker/entrypoint.sh: migrate, then exec gunicorn), run for real
+outside docker against the database under test, and answered over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import empty_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get_json(url: str) -> tuple[int, dict[str, object]]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_entrypoint_migrates_then_serves_under_gunicorn(backend: str, tmp_path: Path) -> None:
+    port = _free_port()
+    with empty_database(backend, tmp_path) as database_url:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "STANCELINE_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "2",
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        }
+        server = subprocess.Popen(
+            ["sh", str(ROOT / "docker" / "entrypoint.sh")],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    status, body = _get_json(f"http://127.0.0.1:{port}/readyz")
+                    break
+                except OSError:
+                    assert server.poll() is None, server.stdout.read().decode()  # type: ignore[union-attr]
+                    assert time.monotonic() < deadline, "the server did not become ready"
+                    time.sleep(0.2)
+            assert (status, body) == (200, {"status": "ok", "checks": {"database": "ok"}})
+            status, page = _get_json(f"http://127.0.0.1:{port}/api/v1/actors")
+            assert status == 200
+            assert page["next_cursor"] is None
+        finally:
+            server.send_signal(signal.SIGTERM)
+            output = server.communicate(timeout=30)[0].decode()
+        assert server.returncode == 0, output
+        assert "Running upgrade" in output or "Database at revision head" in output
