@@ -68,7 +68,8 @@ lock: setup
 
 migration: setup
 	@test -n "$(m)" || { echo 'usage: make migration m="what changed"' >&2; exit 1; }
-	$(BIN)/alembic revision --autogenerate -m "$(m)"
+	@tmp=$$(mktemp -d); DATABASE_URL=sqlite:///$$tmp/gen.db $(FLASK) db upgrade >/dev/null \
+		&& DATABASE_URL=sqlite:///$$tmp/gen.db $(BIN)/alembic revision --autogenerate -m "$(m)"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -10,15 +10,18 @@ from typing import Any
 import flask_swagger_ui
 from flask import Blueprint, Flask, Response, g, request
 
-from service import cli, db
+from service import cli, db, idempotency, limits
 from service.actors.routes import blp as actors_blueprint
 from service.analysis.routes import blp as analysis_blueprint
+from service.auth import access
+from service.auth.routes import blp as keys_blueprint
 from service.config import Settings
 from service.errors import register_error_handlers
 from service.events.routes import blp as events_blueprint
 from service.health import blp as health_blueprint
 from service.relations.routes import blp as relations_blueprint
-from service.smorest import Api
+from service.revisions.routes import blp as changes_blueprint
+from service.smorest import BEARER_SCHEME, SECURITY_SCHEMES, Api
 from service.statements.routes import blp as statements_blueprint
 from service.topics.routes import blp as topics_blueprint
 
@@ -80,14 +83,22 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     db.init_app(app, db.Database(settings.database_url))
     register_error_handlers(app)
     _install_request_hooks(app)
+    # Order matters: limits count every attempt, then the key is checked, then idempotency
+    # (which needs to know the key) may answer from a stored response.
+    limits.init_app(app, settings)
+    access.init_app(app, settings)
+    idempotency.init_app(app, settings)
 
     api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
+    api.spec.components.security_scheme(BEARER_SCHEME, SECURITY_SCHEMES[BEARER_SCHEME])
     api.register_blueprint(actors_blueprint)
     api.register_blueprint(topics_blueprint)
     api.register_blueprint(statements_blueprint)
     api.register_blueprint(events_blueprint)
     api.register_blueprint(relations_blueprint)
     api.register_blueprint(analysis_blueprint)
+    api.register_blueprint(changes_blueprint)
+    api.register_blueprint(keys_blueprint)
     api.register_blueprint(health_blueprint)
     app.register_blueprint(_static_blueprint())
     cli.init_app(app)

@@ -9,6 +9,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from service import migrate
+from service.auth.roles import Role
+from service.auth.service import create_key
 from service.db import get_database, get_session
 from service.demo.load import load_story
 from service.openapi import write_openapi_command
@@ -38,7 +40,23 @@ def load_demo_command() -> None:
     click.echo(f"Demo data loaded: {summary}.")
 
 
+keys_cli = AppGroup("keys", help="API keys.")
+
+
+@keys_cli.command("create")
+@click.option("--name", required=True, help="Who or what uses the key.")
+@click.option(
+    "--role", type=click.Choice([role.value for role in Role]), default=Role.admin.value, show_default=True
+)
+def create_key_command(name: str, role: str) -> None:
+    """Make an API key (the first admin key, typically) and print its secret, shown only now."""
+    key, secret = create_key(get_session(), name, Role(role))
+    click.echo(f"Made {role} key {key.id} for {name!r}. Its secret, shown only this once:")
+    click.echo(secret)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(keys_cli)
     app.cli.add_command(write_openapi_command)

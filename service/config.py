@@ -17,6 +17,17 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 def _normalise_database_url(url: str) -> str:
     # Operators paste plain postgres:// URLs; SQLAlchemy needs the psycopg 3 driver named.
     for prefix in ("postgres://", "postgresql://"):
@@ -32,6 +43,15 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     default_page_limit: int = 50
     max_page_limit: int = 200
+    # Reads without a key; writes always need an editor key, key management an admin key.
+    reads_open: bool = True
+    # Limits in the `limits` notation, applied per client address and per API key.
+    rate_limit_per_address: str = "600/minute"
+    rate_limit_per_key: str = "1200/minute"
+    # Shared limit counters for several instances; memory (per process) when unset.
+    redis_url: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    idempotency_hours: int = 24
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -41,6 +61,12 @@ class Settings:
             database_url=_normalise_database_url(database_url),
             secret_key=os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET,
             max_body_bytes=_int("MAX_BODY_BYTES", 1024 * 1024),
+            reads_open=_bool("READS_OPEN", True),
+            rate_limit_per_address=os.environ.get("RATE_LIMIT_PER_ADDRESS") or "600/minute",
+            rate_limit_per_key=os.environ.get("RATE_LIMIT_PER_KEY") or "1200/minute",
+            redis_url=os.environ.get("REDIS_URL") or None,
+            cors_origins=_list("CORS_ORIGINS"),
+            idempotency_hours=_int("IDEMPOTENCY_HOURS", 24),
         )
 
     def flask_config(self) -> dict[str, Any]:

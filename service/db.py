@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Transaction
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -123,6 +123,45 @@ class Database:
         self._engine = connection.engine
 
 
+class HeldTransaction:
+    """A session whose commits are held until `commit()`: service functions commit as usual
+    (a savepoint each), and the whole is committed or rolled back once, together with
+    whatever the holder adds afterwards (the stored answer of an idempotent request)."""
+
+    def __init__(self, database: Database) -> None:
+        bind = database.session_factory.kw.get("bind")
+        self.transaction: Transaction
+        if isinstance(bind, Connection):  # tests: inside their outer transaction
+            self.connection, self._owns_connection = bind, False
+            self.transaction = bind.begin_nested()
+        else:
+            self.connection, self._owns_connection = database.engine.connect(), True
+            self.transaction = self.connection.begin()
+        self.session = Session(
+            bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()  # releases the session's own savepoint
+            self.transaction.commit()
+        finally:
+            self._close()
+
+    def rollback(self) -> None:
+        try:
+            self.session.close()  # the session's savepoint first, then the whole
+            if self.transaction.is_active:
+                self.transaction.rollback()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self.session.close()
+        if self._owns_connection:
+            self.connection.close()
+
+
 def init_app(app: Flask, database: Database) -> None:
     app.extensions["stanceline.db"] = database
 
@@ -144,5 +183,6 @@ def get_session() -> Session:
     """The session of the current request (or CLI command)."""
     if "db_session" not in g:
         g.db_session = get_database().new_session()
+        g.db_session.info.update(g.get("session_info", {}))
     session: Session = g.db_session
     return session

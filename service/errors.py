@@ -28,9 +28,10 @@ class Problem(Exception):
     status: int = 400
     type_name: str | None = None  # None: "about:blank", the status says it all
 
-    def __init__(self, detail: str, **extensions: Any) -> None:
+    def __init__(self, detail: str, *, headers: Mapping[str, str] | None = None, **extensions: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers = dict(headers or {})
         self.extensions = extensions
 
 
@@ -70,6 +71,36 @@ class ValidationFailed(Problem):
 
     def __init__(self, errors: Mapping[str, list[str]], detail: str | None = None) -> None:
         super().__init__(detail or "The request has invalid fields.", errors=dict(errors))
+
+
+class Unauthorized(Problem):
+    """No key where one is needed, or a key that is unknown or revoked."""
+
+    status = 401
+    type_name = "unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="stanceline"'})
+
+
+class Forbidden(Problem):
+    status = 403
+    type_name = "forbidden"
+
+
+class PreconditionFailed(Problem):
+    status = 412
+    type_name = "precondition-failed"
+
+
+class InvalidIdempotencyKey(Problem):
+    status = 400
+    type_name = "invalid-idempotency-key"
+
+
+class IdempotencyKeyReused(Problem):
+    status = 422
+    type_name = "idempotency-key-reused"
 
 
 class ServiceUnavailable(Problem):
@@ -129,6 +160,11 @@ _TITLES = {
     "conflict": "Conflict",
     "still-referenced": "Still referenced",
     "service-unavailable": "Service unavailable",
+    "unauthorized": "Unauthorized",
+    "forbidden": "Forbidden",
+    "precondition-failed": "Precondition failed",
+    "invalid-idempotency-key": "Invalid Idempotency-Key",
+    "idempotency-key-reused": "Idempotency-Key reused",
 }
 
 
@@ -139,12 +175,15 @@ def from_problem(problem: Problem) -> Response:
         problem.detail,
         type_name=problem.type_name,
         title=title,
+        headers=problem.headers,
         **problem.extensions,
     )
 
 
 def from_http_exception(error: HTTPException) -> Response:
     """Werkzeug and webargs errors: unknown routes, 405, 413, bad JSON, 422s."""
+    if error.response is not None:  # abort(Response): already the answer (a 304)
+        return error.response  # type: ignore[return-value]
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     headers = dict(data.get("headers") or {})

@@ -12,7 +12,7 @@ from service.db import get_session
 from service.errors import ServiceUnavailable
 from service.smorest import Blueprint
 
-blp = Blueprint("health", __name__, description="Whether the service is up and can serve.")
+blp = Blueprint("health", __name__, description="Whether the service is up and can serve.", public=True)
 
 
 class HealthSchema(Schema):

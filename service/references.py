@@ -20,17 +20,28 @@ def parse_uuid(reference: str) -> uuid.UUID | None:
         return None
 
 
-def find_by_reference(session: Session, model: type[ModelT], reference: str) -> ModelT | None:
-    """The record whose id (a UUID) or slug is `reference`, or None."""
+def find_by_reference(
+    session: Session, model: type[ModelT], reference: str, *, for_update: bool = False
+) -> ModelT | None:
+    """The record whose id (a UUID) or slug is `reference`, or None.
+
+    `for_update` locks its row until the transaction ends (PostgreSQL), so a conditional
+    write compares its If-Match with the state it will change, not an older one.
+    """
     record_id = parse_uuid(reference)
     column: Any = model.id if record_id is not None else model.slug  # type: ignore[attr-defined]
     value: Any = record_id if record_id is not None else reference
-    return session.scalars(select(model).where(column == value)).one_or_none()
+    statement = select(model).where(column == value)
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(statement).one_or_none()
 
 
-def get_by_reference(session: Session, model: type[ModelT], reference: str, noun: str) -> ModelT:
+def get_by_reference(
+    session: Session, model: type[ModelT], reference: str, noun: str, *, for_update: bool = False
+) -> ModelT:
     """For a path parameter: the record, or 404."""
-    record = find_by_reference(session, model, reference)
+    record = find_by_reference(session, model, reference, for_update=for_update)
     if record is None:
         raise NotFound(f"No {noun} with id or slug '{reference}'.")
     return record

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, Session
 
 from service.errors import Conflict
 from service.referrers import ensure_unreferenced
+from service.revisions.service import History
 from service.text import make_slug
 
 
@@ -45,28 +46,36 @@ def claim_slug(session: Session, model: Any, slug: str, noun: str, exclude: Any 
     return slug
 
 
-def create_slugged(session: Session, model: type[SluggedT], data: dict[str, Any], noun: str) -> SluggedT:
+def create_slugged(
+    session: Session, model: type[SluggedT], data: dict[str, Any], noun: str, history: History
+) -> SluggedT:
     slug = data.pop("slug", None)
     data["slug"] = (
         claim_slug(session, model, slug, noun) if slug else available_slug(session, model, data["name"])
     )
     record = model(**data)
     session.add(record)
+    history.created(session, record)
     session.commit()
     return record
 
 
-def update_slugged(session: Session, record: Any, changes: dict[str, Any], noun: str) -> Any:
+def update_slugged(
+    session: Session, record: Any, changes: dict[str, Any], noun: str, history: History
+) -> Any:
     """Apply a partial update; the slug changes only when the client sends one."""
     if "slug" in changes and changes["slug"] != record.slug:
         claim_slug(session, type(record), changes["slug"], noun, exclude=record)
+    before = history.snapshot(record)
     for name, value in changes.items():
         setattr(record, name, value)
+    history.updated(session, record, before)
     session.commit()
     return record
 
 
-def delete_slugged(session: Session, record: Any, noun: str) -> None:
+def delete_slugged(session: Session, record: Any, noun: str, history: History) -> None:
     ensure_unreferenced(session, type(record).__tablename__, record.id, noun)
+    history.deleted(session, record)
     session.delete(record)
     session.commit()

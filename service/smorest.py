@@ -3,7 +3,9 @@
 - errors are documented and answered as application/problem+json;
 - `Blueprint.paginated` documents and serves the keyset page envelope and Link header;
 - `Blueprint.problems` documents the error answers an operation can give;
-- schemas may carry a whole-object example in `Meta.example`.
+- schemas may carry a whole-object example in `Meta.example`;
+- every operation documents the role it needs (`Blueprint.requires`, or the default by method);
+- ETags follow flask-smorest's, but If-Match is optional: without it a write is unconditional.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from typing import Any
 import flask_smorest
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Response, request
+from flask import Response, abort, request
 from flask_smorest.utils import prepare_response
 from marshmallow import RAISE, Schema, fields, validate
 from werkzeug.exceptions import HTTPException
 
+from service.auth.roles import Role, default_role
 from service.dates import world_date_properties
 from service.errors import (
     PROBLEM_CONTENT_TYPE,
     MissingBody,
+    PreconditionFailed,
     UnsupportedMediaType,
     from_http_exception,
 )
@@ -231,7 +235,119 @@ def _require_json_body(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+BEARER_SCHEME = "bearerAuth"
+SECURITY_SCHEMES = {
+    BEARER_SCHEME: {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key, sent as `Authorization: Bearer <key>`. Admins make keys with "
+        "`POST /api/v1/keys` (the first one with `flask --app service.app keys create`).",
+    }
+}
+
+IF_MATCH_PARAMETER = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of the version you read. When it no longer matches, the answer is 412 "
+    "and nothing changes. Without it the write applies to whatever is current.",
+    "schema": {"type": "string", "examples": ['"9f3c51b0a8e74a8d6c1f2e3d4b5a69788f7e6d5c"']},
+}
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A key of your choosing (1 to 255 visible ASCII characters). Retrying with the same "
+    "key and body replays the first 2xx answer without writing again (`Idempotent-Replayed: true`); "
+    "the same key with another body gets 422. Keys are kept for 24 hours, per API key.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+}
+
+
+def required_role(view_function: Callable[..., Any], method: str) -> Role:
+    """The role an operation needs: as declared with `Blueprint.requires`, else by method."""
+    view_class = getattr(view_function, "view_class", None)
+    handler: Any = view_function
+    if view_class is not None:
+        handler = getattr(view_class, method.lower(), None) or getattr(view_class, "get", view_function)
+    declared = getattr(handler, "_apidoc", {}).get("role")
+    return Role(declared) if declared else default_role(method)
+
+
 class Blueprint(flask_smorest.Blueprint):
+    #: Public blueprints (health) need no key at all, whatever the settings.
+    public = False
+
+    def __init__(self, *args: Any, public: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.public = public
+        self._prepare_doc_cbks.append(self._prepare_access_doc)
+
+    @staticmethod
+    def requires(role: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare the role an operation needs, when it is not the default for its method."""
+
+        def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+            func._apidoc = {**getattr(func, "_apidoc", {}), "role": role.value}  # type: ignore[attr-defined]
+            return func
+
+        return decorator
+
+    def _prepare_access_doc(
+        self, doc: dict[str, Any], doc_info: dict[str, Any], *, method: str, **kwargs: Any
+    ) -> dict[str, Any]:
+        if self.public:
+            doc["security"] = []
+            return doc
+        role = Role(doc_info["role"]) if "role" in doc_info else default_role(method.upper())
+        responses = doc.setdefault("responses", {})
+        responses["401"] = http.HTTPStatus(401).name
+        if role is Role.reader:
+            # Open unless the operator closes reads (READS_OPEN=false); a key sent is still checked.
+            doc["security"] = [{BEARER_SCHEME: []}, {}]
+        else:
+            doc["security"] = [{BEARER_SCHEME: []}]
+            responses["403"] = http.HTTPStatus(403).name
+        doc["x-required-role"] = role.value
+        if method.upper() == "POST":
+            doc.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+            responses["422"] = http.HTTPStatus(422).name
+        return doc
+
+    # --- ETags: flask-smorest's, with If-Match optional ---
+
+    def _check_precondition(self) -> None:
+        """A write without If-Match is unconditional (documented), so no 428."""
+
+    def check_etag(self, etag_data: Any, etag_schema: Any = None) -> None:
+        if not request.if_match:
+            flask_smorest.etag._get_etag_ctx()["etag_checked"] = True
+            return
+        try:
+            super().check_etag(etag_data, etag_schema)
+        except HTTPException as exc:
+            if exc.code == 412:
+                raise PreconditionFailed(
+                    "The record changed since you read it: If-Match does not match its ETag. "
+                    "Read it again and reapply your change."
+                ) from exc
+            raise
+
+    def _check_not_modified(self, etag: str) -> None:
+        if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
+            # 304 has no body; it repeats the ETag so caches can match it.
+            abort(Response(status=304, headers={"ETag": f'"{etag}"'}))
+
+    def _prepare_etag_doc(self, doc: dict[str, Any], doc_info: dict[str, Any], **kwargs: Any) -> Any:
+        doc = super()._prepare_etag_doc(doc, doc_info, **kwargs)
+        doc.get("responses", {}).pop(428, None)
+        doc["parameters"] = [
+            IF_MATCH_PARAMETER if parameter == "IF_MATCH" else parameter
+            for parameter in doc.get("parameters", [])
+        ]
+        return doc
+
     def problems(self, *statuses: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Document the problem+json answers an operation gives besides its success."""
 

@@ -22,6 +22,8 @@ from sqlalchemy.exc import OperationalError
 
 from service import migrate
 from service.app import create_app
+from service.auth.roles import Role
+from service.auth.service import create_key
 from service.config import Settings
 from service.db import get_database
 
@@ -94,7 +96,15 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
-    application = create_app(Settings(database_url=database_url, max_body_bytes=64 * 1024))
+    application = create_app(
+        Settings(
+            database_url=database_url,
+            max_body_bytes=64 * 1024,
+            # Limits have tests of their own (test_limits.py); the rest of the suite is not rationed.
+            rate_limit_per_address="1000000/minute",
+            rate_limit_per_key="1000000/minute",
+        )
+    )
     application.config["TESTING"] = True
     yield application
     get_database(application).engine.dispose()
@@ -114,6 +124,26 @@ def database(app: Flask) -> Iterator[None]:
         connection.close()
 
 
+def make_key(app: Flask, role: Role, name: str = "test key") -> str:
+    """A new API key's secret (inside the test's transaction)."""
+    with get_database(app).new_session() as session:
+        return create_key(session, name, role)[1]
+
+
 @pytest.fixture
-def client(app: Flask, database: None) -> FlaskClient:
+def admin_key(app: Flask, database: None) -> str:
+    return make_key(app, Role.admin, "test admin")
+
+
+@pytest.fixture
+def anonymous_client(app: Flask, database: None) -> FlaskClient:
+    """A client that sends no API key."""
     return app.test_client()
+
+
+@pytest.fixture
+def client(app: Flask, database: None, admin_key: str) -> FlaskClient:
+    """A client that sends an admin key with every request."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_key}"
+    return test_client

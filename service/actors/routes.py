@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import Response, url_for
 from flask.views import MethodView
 
 from service.actors import service
@@ -12,6 +12,8 @@ from service.actors.models import Actor
 from service.actors.schemas import ActorQuerySchema, ActorSchema
 from service.db import get_session
 from service.pagination import Page, PageRequest
+from service.revisions.routes import add_revisions_route, past_state, record_id_for
+from service.revisions.schemas import AsOfQuerySchema
 from service.smorest import LOCATION_HEADER, Blueprint, patch_schema, reference_parameter
 
 blp = Blueprint(
@@ -48,12 +50,19 @@ class ActorCollection(MethodView):
         return actor, 201, {"Location": url_for("actors.ActorItem", actor=str(actor.id))}
 
 
-@blp.route("/<actor>", parameters=[reference_parameter("actor", "donald-trump")])
+ACTOR_PARAMETER = reference_parameter("actor", "donald-trump")
+
+
+@blp.route("/<actor>", parameters=[ACTOR_PARAMETER])
+@blp.etag
 class ActorItem(MethodView):
     @blp.doc(operationId="get_actor", summary="Get an actor", description="By id or slug.")
+    @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, ActorSchema)
     @blp.problems(404)
-    def get(self, actor: str) -> Actor:
+    def get(self, args: dict[str, Any], actor: str) -> Actor | Response:
+        if (as_of := args.get("as_of")) is not None:
+            return past_state(blp, "actor", record_id_for(Actor, actor, "actor"), as_of)
         return service.get_actor(get_session(), actor)
 
     @blp.doc(
@@ -63,9 +72,12 @@ class ActorItem(MethodView):
     )
     @blp.arguments(patch_schema(ActorSchema))
     @blp.response(200, ActorSchema)
-    @blp.problems(404, 409)
+    @blp.problems(404, 409, 412)
     def patch(self, changes: dict[str, Any], actor: str) -> Actor:
-        return service.update_actor(get_session(), actor, changes)
+        session = get_session()
+        current = service.get_actor(session, actor, for_update=True)
+        blp.check_etag(current, ActorSchema)
+        return service.update_actor(session, current, changes)
 
     @blp.doc(
         operationId="delete_actor",
@@ -73,6 +85,12 @@ class ActorItem(MethodView):
         description="409 while statements or events refer to it.",
     )
     @blp.response(204)
-    @blp.problems(404, 409)
+    @blp.problems(404, 409, 412)
     def delete(self, actor: str) -> None:
-        service.delete_actor(get_session(), actor)
+        session = get_session()
+        current = service.get_actor(session, actor, for_update=True)
+        blp.check_etag(current, ActorSchema)
+        service.delete_actor(session, current)
+
+
+add_revisions_route(blp, Actor, "actor", ACTOR_PARAMETER)

@@ -8,12 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.actors.models import Actor
+from service.actors.schemas import ActorSchema
 from service.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references import get_by_reference
+from service.revisions.service import History
 from service.slugged import create_slugged, delete_slugged, update_slugged
 from service.text import fold
 
 NOUN = "actor"
+HISTORY = History("actor", ActorSchema)
 BY_SLUG = SortOrder("actors", "slug", (Actor.slug,))
 
 
@@ -28,19 +31,19 @@ def list_actors(session: Session, filters: dict[str, Any], page: PageRequest) ->
     return fetch_page(session, statement, BY_SLUG, page)
 
 
-def get_actor(session: Session, reference: str) -> Actor:
-    return get_by_reference(session, Actor, reference, NOUN)
+def get_actor(session: Session, reference: str, *, for_update: bool = False) -> Actor:
+    return get_by_reference(session, Actor, reference, NOUN, for_update=for_update)
 
 
 def create_actor(session: Session, data: dict[str, Any]) -> Actor:
     data.setdefault("aliases", [])
     data.setdefault("links", [])
-    return create_slugged(session, Actor, data, NOUN)
+    return create_slugged(session, Actor, data, NOUN, HISTORY)
 
 
-def update_actor(session: Session, reference: str, changes: dict[str, Any]) -> Actor:
-    return update_slugged(session, get_actor(session, reference), changes, NOUN)  # type: ignore[no-any-return]
+def update_actor(session: Session, actor: Actor, changes: dict[str, Any]) -> Actor:
+    return update_slugged(session, actor, changes, NOUN, HISTORY)  # type: ignore[no-any-return]
 
 
-def delete_actor(session: Session, reference: str) -> None:
-    delete_slugged(session, get_actor(session, reference), NOUN)
+def delete_actor(session: Session, actor: Actor) -> None:
+    delete_slugged(session, actor, NOUN, HISTORY)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import Response, url_for
 from flask.views import MethodView
 
 from service.db import get_session
@@ -18,6 +18,8 @@ from service.events.schemas import (
     EventSchema,
 )
 from service.pagination import Page, PageRequest
+from service.revisions.routes import add_revisions_route, past_state, record_id_for
+from service.revisions.schemas import AsOfQuerySchema
 from service.smorest import LOCATION_HEADER, Blueprint, id_parameter, patch_schema
 
 blp = Blueprint(
@@ -50,12 +52,19 @@ class EventCollection(MethodView):
         return event, 201, {"Location": url_for("events.EventItem", event=str(event.id))}
 
 
-@blp.route("/<event>", parameters=[id_parameter("event", seed_id_text("events", "alaska-summit"))])
+EVENT_PARAMETER = id_parameter("event", seed_id_text("events", "alaska-summit"))
+
+
+@blp.route("/<event>", parameters=[EVENT_PARAMETER])
+@blp.etag
 class EventItem(MethodView):
     @blp.doc(operationId="get_event", summary="Get an event")
+    @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, EventSchema)
     @blp.problems(404)
-    def get(self, event: str) -> Event:
+    def get(self, args: dict[str, Any], event: str) -> Event | Response:
+        if (as_of := args.get("as_of")) is not None:
+            return past_state(blp, "event", record_id_for(Event, event, "event"), as_of)
         return service.get_event(get_session(), event)
 
     @blp.doc(
@@ -66,9 +75,12 @@ class EventItem(MethodView):
     )
     @blp.arguments(patch_schema(EventCreateSchema))
     @blp.response(200, EventSchema)
-    @blp.problems(404)
+    @blp.problems(404, 412)
     def patch(self, changes: dict[str, Any], event: str) -> Event:
-        return service.update_event(get_session(), event, changes)
+        session = get_session()
+        current = service.get_event(session, event, for_update=True)
+        blp.check_etag(current, EventSchema)
+        return service.update_event(session, current, changes)
 
     @blp.doc(
         operationId="delete_event",
@@ -76,6 +88,12 @@ class EventItem(MethodView):
         description="409 while statements or child events refer to it.",
     )
     @blp.response(204)
-    @blp.problems(404, 409)
+    @blp.problems(404, 409, 412)
     def delete(self, event: str) -> None:
-        service.delete_event(get_session(), event)
+        session = get_session()
+        current = service.get_event(session, event, for_update=True)
+        blp.check_etag(current, EventSchema)
+        service.delete_event(session, current)
+
+
+add_revisions_route(blp, Event, "event", EVENT_PARAMETER)

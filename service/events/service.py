@@ -12,13 +12,16 @@ from service.actors.models import Actor
 from service.dates import changed_world_date, period_end, plain_source, range_end, range_start
 from service.errors import NotFound, ValidationFailed
 from service.events.models import Event, EventParticipant, event_topics
+from service.events.schemas import EventSchema
 from service.loading import actor_ref, event_ref, topic_ref
 from service.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references import FieldReferences, parse_uuid
 from service.referrers import count_where, ensure_unreferenced, register_referrer
+from service.revisions.service import History
 from service.topics.models import Topic
 
 NOUN = "event"
+HISTORY = History("event", EventSchema)
 ORDERS = {
     "-start": SortOrder("events", "-start", (Event.start_at, Event.id), descending=True),
     "start": SortOrder("events", "start", (Event.start_at, Event.id)),
@@ -70,11 +73,15 @@ def list_events(session: Session, filters: dict[str, Any], page: PageRequest) ->
     return fetch_page(session, statement, ORDERS[filters.get("sort", "-start")], page)
 
 
-def get_event(session: Session, event_id: str) -> Event:
-    """An event by its id (a path parameter): 404 when there is none."""
+def get_event(session: Session, event_id: str, *, for_update: bool = False) -> Event:
+    """An event by its id (a path parameter): 404 when there is none.
+
+    `for_update` locks its row until the transaction ends."""
     parsed = parse_uuid(event_id)
     statement = _with_references(select(Event)).where(Event.id == parsed)
-    event: Event | None = session.scalars(statement).one_or_none() if parsed else None
+    if for_update:
+        statement = statement.with_for_update(of=Event).execution_options(populate_existing=True)
+    event: Event | None = session.scalars(statement).unique().one_or_none() if parsed else None
     if event is None:
         raise NotFound(f"No event with id '{event_id}'.")
     return event
@@ -84,20 +91,22 @@ def record_event(session: Session, data: dict[str, Any]) -> Event:
     event = Event(id=data.pop("id", None) or uuid.uuid4())
     _apply(session, event, data, creating=True)
     session.add(event)
+    HISTORY.created(session, event)
     session.commit()
     return event
 
 
-def update_event(session: Session, event_id: str, changes: dict[str, Any]) -> Event:
-    event = get_event(session, event_id)
+def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Event:
+    before = HISTORY.snapshot(event)
     _apply(session, event, changes, creating=False)
+    HISTORY.updated(session, event, before)
     session.commit()
     return event
 
 
-def delete_event(session: Session, event_id: str) -> None:
-    event = get_event(session, event_id)
+def delete_event(session: Session, event: Event) -> None:
     ensure_unreferenced(session, "events", event.id, NOUN)
+    HISTORY.deleted(session, event)
     session.delete(event)
     session.commit()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import Response, url_for
 from flask.views import MethodView
 
 from service.db import get_session
@@ -18,6 +18,8 @@ from service.relations.schemas import (
     RelationQuerySchema,
     RelationSchema,
 )
+from service.revisions.routes import add_revisions_route, past_state, record_id_for
+from service.revisions.schemas import AsOfQuerySchema
 from service.smorest import LOCATION_HEADER, Blueprint, id_parameter, patch_schema
 
 blp = Blueprint(
@@ -49,15 +51,21 @@ class RelationCollection(MethodView):
         return relation, 201, {"Location": url_for("relations.RelationItem", relation=str(relation.id))}
 
 
-@blp.route(
-    "/<relation>",
-    parameters=[id_parameter("relation", seed_id_text("relations", "donald-trump-leader-of-united-states"))],
+RELATION_PARAMETER = id_parameter(
+    "relation", seed_id_text("relations", "donald-trump-leader-of-united-states")
 )
+
+
+@blp.route("/<relation>", parameters=[RELATION_PARAMETER])
+@blp.etag
 class RelationItem(MethodView):
     @blp.doc(operationId="get_relation", summary="Get a relation")
+    @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, RelationSchema)
     @blp.problems(404)
-    def get(self, relation: str) -> ActorRelation:
+    def get(self, args: dict[str, Any], relation: str) -> ActorRelation | Response:
+        if (as_of := args.get("as_of")) is not None:
+            return past_state(blp, "relation", record_id_for(ActorRelation, relation, "relation"), as_of)
         return service.get_relation(get_session(), relation)
 
     @blp.doc(
@@ -65,12 +73,21 @@ class RelationItem(MethodView):
     )
     @blp.arguments(patch_schema(RelationCreateSchema))
     @blp.response(200, RelationSchema)
-    @blp.problems(404)
+    @blp.problems(404, 412)
     def patch(self, changes: dict[str, Any], relation: str) -> ActorRelation:
-        return service.update_relation(get_session(), relation, changes)
+        session = get_session()
+        current = service.get_relation(session, relation, for_update=True)
+        blp.check_etag(current, RelationSchema)
+        return service.update_relation(session, current, changes)
 
     @blp.doc(operationId="delete_relation", summary="Delete a relation")
     @blp.response(204)
-    @blp.problems(404)
+    @blp.problems(404, 412)
     def delete(self, relation: str) -> None:
-        service.delete_relation(get_session(), relation)
+        session = get_session()
+        current = service.get_relation(session, relation, for_update=True)
+        blp.check_etag(current, RelationSchema)
+        service.delete_relation(session, current)
+
+
+add_revisions_route(blp, ActorRelation, "relation", RELATION_PARAMETER)

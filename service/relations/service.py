@@ -15,8 +15,11 @@ from service.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references import FieldReferences, parse_uuid
 from service.referrers import register_referrer
 from service.relations.models import ActorRelation
+from service.relations.schemas import RelationSchema
+from service.revisions.service import History
 
 NOUN = "relation"
+HISTORY = History("relation", RelationSchema)
 ORDER = SortOrder("relations", "created_at", (ActorRelation.created_at, ActorRelation.id))
 
 
@@ -59,13 +62,13 @@ def list_relations(session: Session, filters: dict[str, Any], page: PageRequest)
     return fetch_page(session, statement, ORDER, page)
 
 
-def get_relation(session: Session, relation_id: str) -> ActorRelation:
+def get_relation(session: Session, relation_id: str, *, for_update: bool = False) -> ActorRelation:
+    """A relation by its id; `for_update` locks its row until the transaction ends."""
     parsed = parse_uuid(relation_id)
-    relation: ActorRelation | None = (
-        session.scalars(_with_actors(select(ActorRelation)).where(ActorRelation.id == parsed)).one_or_none()
-        if parsed
-        else None
-    )
+    query = _with_actors(select(ActorRelation)).where(ActorRelation.id == parsed)
+    if for_update:
+        query = query.with_for_update(of=ActorRelation).execution_options(populate_existing=True)
+    relation: ActorRelation | None = session.scalars(query).one_or_none() if parsed else None
     if relation is None:
         raise NotFound(f"No relation with id '{relation_id}'.")
     return relation
@@ -75,19 +78,22 @@ def record_relation(session: Session, data: dict[str, Any]) -> ActorRelation:
     relation = ActorRelation(id=data.pop("id", None) or uuid.uuid4(), source=None)
     _apply(session, relation, data, creating=True)
     session.add(relation)
+    HISTORY.created(session, relation)
     session.commit()
     return relation
 
 
-def update_relation(session: Session, relation_id: str, changes: dict[str, Any]) -> ActorRelation:
-    relation = get_relation(session, relation_id)
+def update_relation(session: Session, relation: ActorRelation, changes: dict[str, Any]) -> ActorRelation:
+    before = HISTORY.snapshot(relation)
     _apply(session, relation, changes, creating=False)
+    HISTORY.updated(session, relation, before)
     session.commit()
     return relation
 
 
-def delete_relation(session: Session, relation_id: str) -> None:
-    session.delete(get_relation(session, relation_id))
+def delete_relation(session: Session, relation: ActorRelation) -> None:
+    HISTORY.deleted(session, relation)
+    session.delete(relation)
     session.commit()
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import Response, url_for
 from flask.views import MethodView
 
 from service.db import get_session
 from service.demo.ids import seed_id_text
 from service.pagination import Page, PageRequest
+from service.revisions.routes import add_revisions_route, past_state, record_id_for
+from service.revisions.schemas import AsOfQuerySchema
 from service.smorest import LOCATION_HEADER, Blueprint, id_parameter, patch_schema
 from service.statements import service
 from service.statements.models import Statement
@@ -54,15 +56,19 @@ class StatementCollection(MethodView):
         return statement, 201, {"Location": url_for("statements.StatementItem", statement=str(statement.id))}
 
 
-@blp.route(
-    "/<statement>",
-    parameters=[id_parameter("statement", seed_id_text("statements", "trump-post-2025-09-23"))],
-)
+STATEMENT_PARAMETER = id_parameter("statement", seed_id_text("statements", "trump-post-2025-09-23"))
+
+
+@blp.route("/<statement>", parameters=[STATEMENT_PARAMETER])
+@blp.etag
 class StatementItem(MethodView):
     @blp.doc(operationId="get_statement", summary="Get a statement")
+    @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, StatementSchema)
     @blp.problems(404)
-    def get(self, statement: str) -> Statement:
+    def get(self, args: dict[str, Any], statement: str) -> Statement | Response:
+        if (as_of := args.get("as_of")) is not None:
+            return past_state(blp, "statement", record_id_for(Statement, statement, "statement"), as_of)
         return service.get_statement(get_session(), statement)
 
     @blp.doc(
@@ -72,9 +78,12 @@ class StatementItem(MethodView):
     )
     @blp.arguments(patch_schema(StatementCreateSchema))
     @blp.response(200, StatementSchema)
-    @blp.problems(404)
+    @blp.problems(404, 412)
     def patch(self, changes: dict[str, Any], statement: str) -> Statement:
-        return service.update_statement(get_session(), statement, changes)
+        session = get_session()
+        current = service.get_statement(session, statement, for_update=True)
+        blp.check_etag(current, StatementSchema)
+        return service.update_statement(session, current, changes)
 
     @blp.doc(
         operationId="delete_statement",
@@ -82,6 +91,12 @@ class StatementItem(MethodView):
         description="Its positions and mentions go with it.",
     )
     @blp.response(204)
-    @blp.problems(404)
+    @blp.problems(404, 412)
     def delete(self, statement: str) -> None:
-        service.delete_statement(get_session(), statement)
+        session = get_session()
+        current = service.get_statement(session, statement, for_update=True)
+        blp.check_etag(current, StatementSchema)
+        service.delete_statement(session, current)
+
+
+add_revisions_route(blp, Statement, "statement", STATEMENT_PARAMETER)

@@ -16,10 +16,13 @@ from service.loading import actor_ref, event_ref, topic_ref
 from service.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references import FieldReferences, parse_uuid
 from service.referrers import count_where, ensure_unreferenced, register_referrer
+from service.revisions.service import History
 from service.statements.models import Statement, StatementPosition, statement_mentions
+from service.statements.schemas import StatementSchema
 from service.topics.models import Topic
 
 NOUN = "statement"
+HISTORY = History("statement", StatementSchema)
 ORDERS = {
     "-said_at": SortOrder("statements", "-said_at", (Statement.said_at, Statement.id), descending=True),
     "said_at": SortOrder("statements", "said_at", (Statement.said_at, Statement.id)),
@@ -86,13 +89,13 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
     return fetch_page(session, statement, ORDERS[filters.get("sort", "-said_at")], page)
 
 
-def get_statement(session: Session, statement_id: str) -> Statement:
+def get_statement(session: Session, statement_id: str, *, for_update: bool = False) -> Statement:
+    """A statement by its id; `for_update` locks its row until the transaction ends."""
     parsed = parse_uuid(statement_id)
-    found: Statement | None = (
-        session.scalars(with_references(select(Statement)).where(Statement.id == parsed)).one_or_none()
-        if parsed
-        else None
-    )
+    query = with_references(select(Statement)).where(Statement.id == parsed)
+    if for_update:
+        query = query.with_for_update(of=Statement).execution_options(populate_existing=True)
+    found: Statement | None = session.scalars(query).unique().one_or_none() if parsed else None
     if found is None:
         raise NotFound(f"No statement with id '{statement_id}'.")
     return found
@@ -102,20 +105,22 @@ def record_statement(session: Session, data: dict[str, Any]) -> Statement:
     statement = Statement(id=data.pop("id", None) or uuid.uuid4())
     _apply(session, statement, data, creating=True)
     session.add(statement)
+    HISTORY.created(session, statement)
     session.commit()
     return statement
 
 
-def update_statement(session: Session, statement_id: str, changes: dict[str, Any]) -> Statement:
-    statement = get_statement(session, statement_id)
+def update_statement(session: Session, statement: Statement, changes: dict[str, Any]) -> Statement:
+    before = HISTORY.snapshot(statement)
     _apply(session, statement, changes, creating=False)
+    HISTORY.updated(session, statement, before)
     session.commit()
     return statement
 
 
-def delete_statement(session: Session, statement_id: str) -> None:
-    statement = get_statement(session, statement_id)
+def delete_statement(session: Session, statement: Statement) -> None:
     ensure_unreferenced(session, "statements", statement.id, NOUN)
+    HISTORY.deleted(session, statement)
     session.delete(statement)
     session.commit()
 

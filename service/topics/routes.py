@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import Response, url_for
 from flask.views import MethodView
 
 from service.db import get_session
 from service.pagination import Page, PageRequest
+from service.revisions.routes import add_revisions_route, past_state, record_id_for
+from service.revisions.schemas import AsOfQuerySchema
 from service.smorest import LOCATION_HEADER, Blueprint, patch_schema, reference_parameter
 from service.topics import service
 from service.topics.models import Topic
@@ -48,12 +50,19 @@ class TopicCollection(MethodView):
         return topic, 201, {"Location": url_for("topics.TopicItem", topic=str(topic.id))}
 
 
-@blp.route("/<topic>", parameters=[reference_parameter("topic", "ukraine-territorial-integrity")])
+TOPIC_PARAMETER = reference_parameter("topic", "ukraine-territorial-integrity")
+
+
+@blp.route("/<topic>", parameters=[TOPIC_PARAMETER])
+@blp.etag
 class TopicItem(MethodView):
     @blp.doc(operationId="get_topic", summary="Get a topic", description="By id or slug.")
+    @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, TopicSchema)
     @blp.problems(404)
-    def get(self, topic: str) -> Topic:
+    def get(self, args: dict[str, Any], topic: str) -> Topic | Response:
+        if (as_of := args.get("as_of")) is not None:
+            return past_state(blp, "topic", record_id_for(Topic, topic, "topic"), as_of)
         return service.get_topic(get_session(), topic)
 
     @blp.doc(
@@ -63,9 +72,12 @@ class TopicItem(MethodView):
     )
     @blp.arguments(patch_schema(TopicSchema))
     @blp.response(200, TopicSchema)
-    @blp.problems(404, 409)
+    @blp.problems(404, 409, 412)
     def patch(self, changes: dict[str, Any], topic: str) -> Topic:
-        return service.update_topic(get_session(), topic, changes)
+        session = get_session()
+        current = service.get_topic(session, topic, for_update=True)
+        blp.check_etag(current, TopicSchema)
+        return service.update_topic(session, current, changes)
 
     @blp.doc(
         operationId="delete_topic",
@@ -73,6 +85,12 @@ class TopicItem(MethodView):
         description="409 while statements or events refer to it.",
     )
     @blp.response(204)
-    @blp.problems(404, 409)
+    @blp.problems(404, 409, 412)
     def delete(self, topic: str) -> None:
-        service.delete_topic(get_session(), topic)
+        session = get_session()
+        current = service.get_topic(session, topic, for_update=True)
+        blp.check_etag(current, TopicSchema)
+        service.delete_topic(session, current)
+
+
+add_revisions_route(blp, Topic, "topic", TOPIC_PARAMETER)

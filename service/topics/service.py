@@ -9,11 +9,14 @@ from sqlalchemy.orm import Session
 
 from service.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references import get_by_reference
+from service.revisions.service import History
 from service.slugged import create_slugged, delete_slugged, update_slugged
 from service.text import fold
 from service.topics.models import Topic
+from service.topics.schemas import TopicSchema
 
 NOUN = "topic"
+HISTORY = History("topic", TopicSchema)
 BY_SLUG = SortOrder("topics", "slug", (Topic.slug,))
 
 
@@ -24,17 +27,17 @@ def list_topics(session: Session, filters: dict[str, Any], page: PageRequest) ->
     return fetch_page(session, statement, BY_SLUG, page)
 
 
-def get_topic(session: Session, reference: str) -> Topic:
-    return get_by_reference(session, Topic, reference, NOUN)
+def get_topic(session: Session, reference: str, *, for_update: bool = False) -> Topic:
+    return get_by_reference(session, Topic, reference, NOUN, for_update=for_update)
 
 
 def create_topic(session: Session, data: dict[str, Any]) -> Topic:
-    return create_slugged(session, Topic, data, NOUN)
+    return create_slugged(session, Topic, data, NOUN, HISTORY)
 
 
-def update_topic(session: Session, reference: str, changes: dict[str, Any]) -> Topic:
-    return update_slugged(session, get_topic(session, reference), changes, NOUN)  # type: ignore[no-any-return]
+def update_topic(session: Session, topic: Topic, changes: dict[str, Any]) -> Topic:
+    return update_slugged(session, topic, changes, NOUN, HISTORY)  # type: ignore[no-any-return]
 
 
-def delete_topic(session: Session, reference: str) -> None:
-    delete_slugged(session, get_topic(session, reference), NOUN)
+def delete_topic(session: Session, topic: Topic) -> None:
+    delete_slugged(session, topic, NOUN, HISTORY)

@@ -1,0 +1,1 @@
+"""Revision history of every record, reads as of a past instant, and the change feed."""
