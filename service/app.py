@@ -33,7 +33,20 @@ Stanceline records what political actors say and do, and how their positions shi
 
 Conventions: JSON in and out; references are ids or slugs; lists are keyset-paginated
 (`limit`, `cursor`, `next_cursor`, `Link: rel="next"`); every error is
-`application/problem+json` (RFC 9457).
+`application/problem+json` (RFC 9457); unknown body fields and query parameters are refused (422).
+
+Access: send an API key as `Authorization: Bearer <key>`. Reads are open unless the operator
+closes them; writes need an `editor` key, key management an `admin` key (401 without a valid
+key, 403 with too low a role). Requests are rate limited per address and per key (429 with
+`Retry-After`; `X-RateLimit-*` headers on every answer).
+
+Safe writes: every record answers with an `ETag`; send it back in `If-Match` on PATCH or
+DELETE to get 412 instead of overwriting a change you have not seen (without `If-Match` the
+write is unconditional). `If-None-Match` on GET answers 304 when nothing changed. A POST with
+an `Idempotency-Key` may be retried safely: the first answer is replayed, nothing is written twice.
+
+History: every change is kept. `GET .../{id}/revisions` lists a record's revisions, `?as_of=`
+reads it as it was, and `GET /api/v1/changes` is the feed to keep a copy in sync.
 """
 
 
@@ -69,6 +82,10 @@ def _install_request_hooks(app: Flask) -> None:
     @app.after_request
     def _echo_request_id(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        # Answers are data, never pages to sniff, frame or leak a referrer from.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Transaction
@@ -69,6 +69,11 @@ class RecordMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+# Execution option: this transaction will write (SQLite begins it IMMEDIATE).
+WRITE_TRANSACTION = "stanceline_writes"
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def _make_sqlite_transactional(engine: Engine) -> None:
     """Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
 
@@ -87,7 +92,10 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A write takes the write lock at once: a second writer then waits for the first to
+        # commit and reads what it wrote, instead of failing on a stale snapshot later.
+        immediate = connection.get_execution_options().get(WRITE_TRANSACTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(database_url: str, **options: Any) -> Engine:
@@ -113,9 +121,13 @@ class Database:
             self.session_factory.configure(bind=self._engine)
         return self._engine
 
-    def new_session(self) -> Session:
+    def new_session(self, *, writes: bool = False) -> Session:
+        """A session; `writes` says it will write, so SQLite takes the write lock when it begins."""
         self.engine  # noqa: B018 - binds the factory on first use
-        return self.session_factory()
+        session = self.session_factory()
+        if writes:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+        return session
 
     def bind_to_connection(self, connection: Connection) -> None:
         """Run every session inside an outer transaction (tests roll it back)."""
@@ -135,7 +147,8 @@ class HeldTransaction:
             self.connection, self._owns_connection = bind, False
             self.transaction = bind.begin_nested()
         else:
-            self.connection, self._owns_connection = database.engine.connect(), True
+            self.connection = database.engine.connect().execution_options(**{WRITE_TRANSACTION: True})
+            self._owns_connection = True
             self.transaction = self.connection.begin()
         self.session = Session(
             bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False
@@ -182,7 +195,8 @@ def get_database(app: Flask | None = None) -> Database:
 def get_session() -> Session:
     """The session of the current request (or CLI command)."""
     if "db_session" not in g:
-        g.db_session = get_database().new_session()
+        writes = has_request_context() and request.method not in _READ_METHODS
+        g.db_session = get_database().new_session(writes=writes)
         g.db_session.info.update(g.get("session_info", {}))
     session: Session = g.db_session
     return session

@@ -78,17 +78,9 @@ def _replay(stored: IdempotentRequest, fingerprint: str) -> Response | None:
     return response
 
 
-def _stored_answer(
-    session: Session, owner: str, key: str, fingerprint: str, oldest: datetime
-) -> Response | None:
+def _stored_answer(session: Session, owner: str, key: str, fingerprint: str) -> Response | None:
     stored = session.get(IdempotentRequest, (owner, key))
-    if stored is None:
-        return None
-    if stored.created_at < oldest:  # expired: forget it, the key is free again
-        session.delete(stored)
-        session.commit()
-        return None
-    return _replay(stored, fingerprint)
+    return None if stored is None else _replay(stored, fingerprint)
 
 
 def _begin(settings: Settings) -> Response | None:
@@ -98,11 +90,12 @@ def _begin(settings: Settings) -> Response | None:
     fingerprint = _fingerprint()
     oldest = utcnow() - timedelta(hours=settings.idempotency_hours)
     database = get_database()
-    with database.new_session() as session:
-        if (replay := _stored_answer(session, owner, key, fingerprint, oldest)) is not None:
-            return replay
+    with database.new_session(writes=True) as session:  # expired keys are forgotten, and free again
         session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < oldest))
         session.commit()
+    with database.new_session() as session:
+        if (replay := _stored_answer(session, owner, key, fingerprint)) is not None:
+            return replay
     held = HeldTransaction(database)
     try:
         held.session.add(IdempotentRequest(owner=owner, key=key, fingerprint=fingerprint))
@@ -110,7 +103,7 @@ def _begin(settings: Settings) -> Response | None:
     except IntegrityError:
         held.rollback()
         with database.new_session() as session:
-            if (replay := _stored_answer(session, owner, key, fingerprint, oldest)) is not None:
+            if (replay := _stored_answer(session, owner, key, fingerprint)) is not None:
                 return replay
         raise Conflict(f"A request with this {HEADER} is still being processed; retry shortly.") from None
     except BaseException:

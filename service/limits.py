@@ -24,17 +24,23 @@ EXPOSED_HEADERS = [
 ]
 
 
-def _api_key_identity() -> str:
-    """The key presented (by digest, so bad keys count too), or the address without one."""
+def _presented_key() -> str | None:
     header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return "key:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
-    return "address:" + get_remote_address()
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
+def _api_key_identity() -> str:
+    """The key presented, by digest: unknown keys use up a budget too."""
+    return "key:" + hashlib.sha256((_presented_key() or "").encode()).hexdigest()[:32]
 
 
 def _is_exempt() -> bool:
     # Health probes and the documentation pages are not rationed.
     return not request.path.startswith("/api/")
+
+
+def _no_key_or_exempt() -> bool:
+    return _is_exempt() or _presented_key() is None
 
 
 # Flask-Limiter puts Retry-After on every answer, and over a 503's own; keep it for 429s only.
@@ -56,10 +62,13 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         app=app,
         # One budget across all routes, not one per route.
         application_limits=[
-            ApplicationLimit(settings.rate_limit_per_address, key_function=get_remote_address),
-            ApplicationLimit(settings.rate_limit_per_key, key_function=_api_key_identity),
+            ApplicationLimit(
+                settings.rate_limit_per_address, key_function=get_remote_address, exempt_when=_is_exempt
+            ),
+            ApplicationLimit(
+                settings.rate_limit_per_key, key_function=_api_key_identity, exempt_when=_no_key_or_exempt
+            ),
         ],
-        application_limits_exempt_when=_is_exempt,
         storage_uri=settings.redis_url or "memory://",
         headers_enabled=True,
         header_name_mapping={HeaderNames.RETRY_AFTER: _LIMITER_RETRY_AFTER},

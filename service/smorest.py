@@ -21,6 +21,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Response, abort, request
 from flask_smorest.utils import prepare_response
 from marshmallow import RAISE, Schema, fields, validate
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from service.auth.roles import Role, default_role
@@ -275,7 +276,19 @@ def required_role(view_function: Callable[..., Any], method: str) -> Role:
     return Role(declared) if declared else default_role(method)
 
 
+class StrictQueryParser(FlaskParser):
+    """Unknown query parameters are refused like unknown body fields: a misspelt filter
+    (`?actr=`) must not silently answer an unfiltered list."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "querystring": RAISE,
+    }
+
+
 class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = StrictQueryParser()
     #: Public blueprints (health) need no key at all, whatever the settings.
     public = False
 

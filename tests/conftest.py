@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
+from werkzeug.serving import make_server
 
 from service import migrate
 from service.app import create_app
@@ -111,14 +114,14 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def database(app: Flask) -> Iterator[None]:
+def database(app: Flask) -> Iterator[Connection]:
     """Each test's writes happen inside one outer transaction that is rolled back after it."""
     db = get_database(app)
     connection = db.engine.connect()
     outer = connection.begin()
     db.bind_to_connection(connection)
     try:
-        yield
+        yield connection
     finally:
         outer.rollback()
         connection.close()
@@ -131,19 +134,72 @@ def make_key(app: Flask, role: Role, name: str = "test key") -> str:
 
 
 @pytest.fixture
-def admin_key(app: Flask, database: None) -> str:
+def admin_key(app: Flask, database: Connection) -> str:
     return make_key(app, Role.admin, "test admin")
 
 
 @pytest.fixture
-def anonymous_client(app: Flask, database: None) -> FlaskClient:
+def anonymous_client(app: Flask, database: Connection) -> FlaskClient:
     """A client that sends no API key."""
     return app.test_client()
 
 
 @pytest.fixture
-def client(app: Flask, database: None, admin_key: str) -> FlaskClient:
+def client(app: Flask, database: Connection, admin_key: str) -> FlaskClient:
     """A client that sends an admin key with every request."""
     test_client = app.test_client()
     test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_key}"
     return test_client
+
+
+class LiveServer:
+    """The app served over real HTTP by a threaded server, on a database of its own whose
+    writes really commit: for tests of concurrent requests."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def key(self, role: Role = Role.admin) -> str:
+        with self.app.app_context(), get_database(self.app).new_session() as session:
+            return create_key(session, f"live {role}", role)[1]
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+        get_database(self.app).engine.dispose()
+
+
+@pytest.fixture
+def live_server(backend: str, tmp_path: Path) -> Iterator[LiveServer]:
+    with empty_database(backend, tmp_path) as url:
+        migrate.upgrade(url)
+        server = LiveServer(
+            create_app(
+                Settings(
+                    database_url=url,
+                    rate_limit_per_address="1000000/minute",
+                    rate_limit_per_key="1000000/minute",
+                )
+            )
+        )
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def make_app(database_url: str, database: Connection) -> Callable[..., Flask]:
+    """Apps with settings of a test's own, inside the test's transaction like the main app
+    (and on its connection, so they open none of their own)."""
+
+    def make(**settings: Any) -> Flask:
+        application = create_app(Settings(database_url=database_url, **settings))
+        get_database(application).bind_to_connection(database)
+        return application
+
+    return make

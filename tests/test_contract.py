@@ -29,6 +29,7 @@ from schemathesis.config._checks import (
 )
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from sqlalchemy.engine import Connection
 
 from service.db import get_session
 from service.demo.ids import seed_id_text
@@ -59,7 +60,7 @@ KNOWN_REFERENCES = {
 
 
 @pytest.fixture
-def demo_app(app: Flask, database: None) -> Flask:
+def demo_app(app: Flask, database: Connection) -> Flask:
     with app.app_context():
         load_story(get_session())
     return app

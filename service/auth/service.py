@@ -68,6 +68,8 @@ def find_active_key(session: Session, secret: str) -> ApiKey | None:
         return None
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        # End the read first: the update then waits for SQLite's write lock instead of failing.
+        session.commit()
         session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
         session.commit()
         key.last_used_at = now

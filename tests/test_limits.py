@@ -1,0 +1,107 @@
+"""Rate limits per address and per key (memory, and Redis shared by instances), and CORS."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+
+import pytest
+import redis
+from flask import Flask
+from sqlalchemy.engine import Connection
+
+from service.auth.roles import Role
+from tests.conftest import make_key
+from tests.helpers import assert_problem
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def limited(make_app: Callable[..., Flask], database: Connection) -> Flask:
+    return make_app(rate_limit_per_address="5/minute", rate_limit_per_key="3/minute")
+
+
+def _from(address: str) -> dict[str, str]:
+    return {"REMOTE_ADDR": address}
+
+
+def test_an_address_over_its_limit_gets_429_with_retry_after(limited: Flask) -> None:
+    client = limited.test_client()
+    answers = [client.get("/api/v1/actors", environ_base=_from("10.0.0.1")) for _ in range(6)]
+
+    assert [answer.status_code for answer in answers] == [200] * 5 + [429]
+    assert answers[0].headers["X-RateLimit-Limit"] == "5"
+    assert answers[0].headers["X-RateLimit-Remaining"] == "4"
+    assert "Retry-After" not in answers[0].headers
+    refused = answers[-1]
+    assert_problem(refused, 429)
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    # Another address has its own budget; probes are never rationed.
+    assert client.get("/api/v1/actors", environ_base=_from("10.0.0.2")).status_code == 200
+    assert client.get("/healthz", environ_base=_from("10.0.0.1")).status_code == 200
+
+
+def test_each_key_has_its_own_budget_and_bad_keys_use_it_up_too(limited: Flask) -> None:
+    client = limited.test_client()
+    first, second = make_key(limited, Role.reader), make_key(limited, Role.reader)
+
+    def get(key: str, address: str) -> int:
+        headers = {"Authorization": f"Bearer {key}"}
+        return client.get("/api/v1/topics", headers=headers, environ_base=_from(address)).status_code
+
+    assert [get(first, f"10.1.0.{n}") for n in range(4)] == [200, 200, 200, 429]
+    assert get(second, "10.1.0.9") == 200
+    guessed = [get("stl_guess", f"10.2.0.{n}") for n in range(4)]
+    assert guessed == [401, 401, 401, 429]
+
+
+def test_instances_sharing_redis_share_the_limit(
+    make_app: Callable[..., Flask], database: Connection
+) -> None:
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis is not running at {REDIS_URL}; CI runs this test")
+    settings = {"rate_limit_per_address": "4/minute", "redis_url": REDIS_URL}
+    first, second = make_app(**settings).test_client(), make_app(**settings).test_client()
+    address = _from(f"10.9.{secrets.randbelow(250)}.{secrets.randbelow(250)}")  # fresh counters each run
+
+    answers = [
+        client.get("/api/v1/actors", environ_base=address).status_code for client in (first, second) * 3
+    ]
+
+    assert answers == [200, 200, 200, 200, 429, 429]
+
+
+def test_cors_is_off_unless_configured_and_exposes_the_headers_clients_need(
+    make_app: Callable[..., Flask], database: Connection
+) -> None:
+    closed = make_app().test_client()
+    assert (
+        "Access-Control-Allow-Origin"
+        not in closed.get("/api/v1/actors", headers={"Origin": "https://newsroom.example"}).headers
+    )
+
+    app = make_app(cors_origins=("https://newsroom.example",))
+    client = app.test_client()
+    preflight = client.options(
+        "/api/v1/statements",
+        headers={
+            "Origin": "https://newsroom.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Idempotency-Key, Content-Type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://newsroom.example"
+    assert "idempotency-key" in preflight.headers["Access-Control-Allow-Headers"].lower()
+
+    answer = client.get("/api/v1/actors", headers={"Origin": "https://newsroom.example"})
+    exposed = {name.strip().lower() for name in answer.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "link", "retry-after", "x-ratelimit-remaining", "location"} <= exposed
+    other = client.get("/api/v1/actors", headers={"Origin": "https://elsewhere.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
