@@ -12,11 +12,12 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app service.app
 PYTEST := $(BIN)/pytest
 
-.PHONY: help setup run migrate test lint typecheck check-contract test-sqlite test-postgresql openapi lock migration clean
+.PHONY: help setup run migrate key test lint typecheck check-contract test-sqlite test-postgresql openapi lock migration clean
 
 help:
 	@echo "make run      set up, migrate the embedded SQLite database, load the demo data, serve on :8000"
 	@echo "make test     set up, then lint, type-check, check the contract and migrations, run the tests on SQLite and PostgreSQL"
+	@echo "make key      make an admin API key for the local database and print it"
 	@echo "make openapi  regenerate openapi/openapi.json from the code"
 	@echo "make lock     re-pin requirements.txt and constraints.txt from pyproject.toml"
 
@@ -59,6 +60,9 @@ test: lint typecheck check-contract test-sqlite test-postgresql
 
 openapi: setup
 	$(FLASK) write-openapi
+
+key: migrate
+	$(FLASK) keys create --name "local admin"
 
 # requirements.txt pins what the service runs on (the image uses it); constraints.txt adds the dev tools.
 LOCK := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links

@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO)
 
-    db.init_app(app, db.Database(settings.database_url))
+    db.init_app(app, db.Database(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms))
     register_error_handlers(app)
     _install_request_hooks(app)
     # Order matters: limits count every attempt, then the key is checked, then idempotency

@@ -52,6 +52,8 @@ class Settings:
     redis_url: str | None = None
     cors_origins: tuple[str, ...] = ()
     idempotency_hours: int = 24
+    # PostgreSQL cancels any statement that runs longer (503 problem); 0 turns it off.
+    statement_timeout_ms: int = 15000
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -67,6 +69,7 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or None,
             cors_origins=_list("CORS_ORIGINS"),
             idempotency_hours=_int("IDEMPOTENCY_HOURS", 24),
+            statement_timeout_ms=_int("DATABASE_STATEMENT_TIMEOUT_MS", 15000),
         )
 
     def flask_config(self) -> dict[str, Any]:

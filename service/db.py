@@ -98,26 +98,31 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(database_url: str, **options: Any) -> Engine:
+def make_engine(database_url: str, *, statement_timeout_ms: int = 0, **options: Any) -> Engine:
+    """An engine; on PostgreSQL every statement is cancelled after `statement_timeout_ms`
+    (0: never), so a runaway query cannot hold a worker (SQLite waits at most 5 s for a lock)."""
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, **options)
         _make_sqlite_transactional(engine)
         return engine
+    if statement_timeout_ms:
+        options.setdefault("connect_args", {})["options"] = f"-c statement_timeout={statement_timeout_ms}"
     return create_engine(database_url, pool_pre_ping=True, **options)
 
 
 class Database:
     """The app's engine and session factory; one per app, made lazily after a fork."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *, statement_timeout_ms: int = 0) -> None:
         self.database_url = database_url
+        self.statement_timeout_ms = statement_timeout_ms
         self._engine: Engine | None = None
         self.session_factory = sessionmaker(expire_on_commit=False)
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.database_url)
+            self._engine = make_engine(self.database_url, statement_timeout_ms=self.statement_timeout_ms)
             self.session_factory.configure(bind=self._engine)
         return self._engine
 

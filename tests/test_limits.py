@@ -5,14 +5,21 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import redis
 from flask import Flask
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
+from service import migrate
+from service.app import create_app
 from service.auth.roles import Role
-from tests.conftest import make_key
+from service.auth.service import create_key
+from service.config import Settings
+from service.db import get_database
+from tests.conftest import empty_database, make_key
 from tests.helpers import assert_problem
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -105,3 +112,38 @@ def test_cors_is_off_unless_configured_and_exposes_the_headers_clients_need(
     assert {"etag", "link", "retry-after", "x-ratelimit-remaining", "location"} <= exposed
     other = client.get("/api/v1/actors", headers={"Origin": "https://elsewhere.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_a_statement_that_runs_too_long_is_cancelled_with_503(backend: str, tmp_path: Path) -> None:
+    """A write waits on a row another transaction holds; the statement timeout ends the wait."""
+    if backend != "postgresql":
+        pytest.skip("statement timeouts are PostgreSQL's; SQLite's lock wait is its busy timeout")
+    with empty_database(backend, tmp_path) as url:
+        migrate.upgrade(url)
+        app = create_app(Settings(database_url=url, statement_timeout_ms=300))
+        client = app.test_client()
+        key = make_committed_key(app)
+        client.post("/api/v1/actors", json={"name": "Donald Trump", "kind": "person"}, headers=key)
+        holder = create_engine(url)
+        try:
+            with holder.connect() as connection, connection.begin():
+                connection.execute(text("SELECT id FROM actors FOR UPDATE"))  # held until the block ends
+                response = client.patch("/api/v1/actors/donald-trump", json={"description": "x"}, headers=key)
+
+            assert_problem(response, 503, "service-unavailable")
+            assert response.headers["Retry-After"]
+            # The worker is fine: the next request is served.
+            assert (
+                client.patch(
+                    "/api/v1/actors/donald-trump", json={"description": "y"}, headers=key
+                ).status_code
+                == 200
+            )
+        finally:
+            holder.dispose()
+            get_database(app).engine.dispose()
+
+
+def make_committed_key(app: Flask) -> dict[str, str]:
+    with app.app_context(), get_database(app).new_session() as session:
+        return {"Authorization": f"Bearer {create_key(session, 'timeout test', Role.editor)[1]}"}
