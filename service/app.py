@@ -10,7 +10,7 @@ from typing import Any
 import flask_swagger_ui
 from flask import Blueprint, Flask, Response, g, request
 
-from service import cli, db, idempotency, limits
+from service import cli, db, idempotency, limits, metrics
 from service.actors.routes import blp as actors_blueprint
 from service.analysis.routes import blp as analysis_blueprint
 from service.auth import access
@@ -19,6 +19,7 @@ from service.config import Settings
 from service.errors import register_error_handlers
 from service.events.routes import blp as events_blueprint
 from service.health import blp as health_blueprint
+from service.logs import configure_logging
 from service.relations.routes import blp as relations_blueprint
 from service.revisions.routes import blp as changes_blueprint
 from service.smorest import BEARER_SCHEME, SECURITY_SCHEMES, Api
@@ -95,11 +96,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.config.update(settings.flask_config())
     app.config.update(overrides)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(logging.INFO)
 
     db.init_app(app, db.Database(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms))
     register_error_handlers(app)
     _install_request_hooks(app)
+    metrics.init_app(app)
     # Order matters: limits count every attempt, then the key is checked, then idempotency
     # (which needs to know the key) may answer from a stored response.
     limits.init_app(app, settings)

@@ -84,6 +84,7 @@ class Settings:
             "OPENAPI_SWAGGER_UI_PATH": "/docs/",
             "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
             "OPENAPI_SWAGGER_UI_CONFIG": {"deepLinking": True, "tryItOutEnabled": False},
+            "STANCELINE_REDIS_URL": self.redis_url,
             "OPENAPI_REDOC_PATH": "/redoc",
             "OPENAPI_REDOC_URL": "/static/redoc/redoc.standalone.js",
             **self.extra,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
+from flask import current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields
 from sqlalchemy import text
@@ -11,6 +13,8 @@ from sqlalchemy import text
 from service.db import get_session
 from service.errors import ServiceUnavailable
 from service.smorest import Blueprint
+
+RETRY_SOON = {"Retry-After": "5"}
 
 blp = Blueprint("health", __name__, description="Whether the service is up and can serve.", public=True)
 
@@ -45,7 +49,7 @@ class Readiness(MethodView):
     @blp.doc(
         operationId="get_readiness",
         summary="Can the service serve",
-        description="503 when the database cannot be reached.",
+        description="503 when the database, or Redis when REDIS_URL is set, cannot be reached.",
     )
     @blp.response(200, HealthSchema)
     @blp.problems(503)
@@ -53,5 +57,13 @@ class Readiness(MethodView):
         try:
             get_session().execute(text("SELECT 1"))
         except Exception as exc:
-            raise ServiceUnavailable("The database cannot be reached.") from exc
-        return {"status": "ok", "checks": {"database": "ok"}}
+            raise ServiceUnavailable("The database cannot be reached.", headers=RETRY_SOON) from exc
+        checks = {"database": "ok"}
+        redis_url = current_app.config.get("STANCELINE_REDIS_URL")
+        if redis_url:
+            try:
+                redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2).ping()
+            except redis.RedisError as exc:
+                raise ServiceUnavailable("Redis cannot be reached.", headers=RETRY_SOON) from exc
+            checks["redis"] = "ok"
+        return {"status": "ok", "checks": checks}

@@ -70,6 +70,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
             ),
         ],
         storage_uri=settings.redis_url or "memory://",
+        # Redis down: count in this process's memory meanwhile, and never fail a request for it.
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
         headers_enabled=True,
         header_name_mapping={HeaderNames.RETRY_AFTER: _LIMITER_RETRY_AFTER},
         key_prefix="stanceline",

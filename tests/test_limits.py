@@ -147,3 +147,12 @@ def test_a_statement_that_runs_too_long_is_cancelled_with_503(backend: str, tmp_
 def make_committed_key(app: Flask) -> dict[str, str]:
     with app.app_context(), get_database(app).new_session() as session:
         return {"Authorization": f"Bearer {create_key(session, 'timeout test', Role.editor)[1]}"}
+
+
+def test_requests_are_served_when_redis_is_down(make_app: Callable[..., Flask]) -> None:
+    client = make_app(rate_limit_per_address="3/minute", redis_url="redis://127.0.0.1:1/0").test_client()
+
+    answers = [client.get("/api/v1/actors", environ_base=_from("10.3.0.1")).status_code for _ in range(4)]
+
+    # Counted in memory meanwhile: still limited, never a 500.
+    assert answers == [200, 200, 200, 429]

@@ -57,11 +57,28 @@ def test_entrypoint_migrates_then_serves_under_gunicorn(backend: str, tmp_path: 
                     assert time.monotonic() < deadline, "the server did not become ready"
                     time.sleep(0.2)
             assert (status, body) == (200, {"status": "ok", "checks": {"database": "ok"}})
-            status, page = _get_json(f"http://127.0.0.1:{port}/api/v1/actors")
-            assert status == 200
-            assert page["next_cursor"] is None
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/v1/actors", headers={"X-Request-ID": "startup-check"}
+            )
+            with urllib.request.urlopen(request, timeout=5) as response:
+                assert response.status == 200
+                assert response.headers["X-Request-ID"] == "startup-check"
+                assert json.loads(response.read())["next_cursor"] is None
+            for _ in range(4):  # spread over both workers
+                _get_json(f"http://127.0.0.1:{port}/api/v1/actors")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+                metrics = response.read().decode()
         finally:
             server.send_signal(signal.SIGTERM)
             output = server.communicate(timeout=30)[0].decode()
         assert server.returncode == 0, output
         assert "Running upgrade" in output or "Database at revision head" in output
+        # The workers' samples are added up, whichever worker answers /metrics.
+        assert (
+            'stanceline_http_requests_total{method="GET",route="/api/v1/actors",status="200"} 5.0' in metrics
+        )
+        # Logs are JSON lines; the access log carries the request id.
+        logged = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+        access = [line for line in logged if line["logger"] == "gunicorn.access"]
+        assert any(line["request_id"] == "startup-check" and line["status"] == 200 for line in access)
+        assert all(line["request_id"] for line in access)
