@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 from service.config import Settings
 from service.db import Base, UTCDateTime, make_engine
@@ -52,9 +53,28 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        _migrate(connection)
+        return
+    # SQLite alters a table by copying it and dropping the original; with foreign keys on, that
+    # drop would cascade to the rows that refer to it. So: off while migrating (it only takes
+    # effect outside a transaction, hence on the driver's connection), then check, then on.
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        _migrate(connection)
+        broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"The migration left rows with broken references: {broken[:5]}")
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
+def _migrate(connection: Connection) -> None:
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,
         target_metadata=target_metadata,
         render_item=_render_item,
         render_as_batch=True,  # SQLite alters tables by copying them

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, Response, g, request
 from service import cli, db, idempotency, limits, metrics
 from service.actors.routes import blp as actors_blueprint
 from service.analysis.routes import blp as analysis_blueprint
+from service.articles.routes import blp as articles_blueprint
 from service.auth import access
 from service.auth.routes import blp as keys_blueprint
 from service.config import Settings
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(events_blueprint)
     api.register_blueprint(relations_blueprint)
     api.register_blueprint(analysis_blueprint)
+    api.register_blueprint(articles_blueprint)
     api.register_blueprint(changes_blueprint)
     api.register_blueprint(keys_blueprint)
     api.register_blueprint(health_blueprint)

@@ -7,8 +7,11 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from marshmallow import ValidationError
 
 from service import migrate
+from service.articles.schemas import ArticleCreateSchema
+from service.articles.service import drafts_table, ingest_article
 from service.auth.roles import Role
 from service.auth.service import create_key
 from service.db import get_database, get_session
@@ -55,8 +58,52 @@ def create_key_command(name: str, role: str) -> None:
     click.echo(secret)
 
 
+articles_cli = AppGroup("articles", help="News articles and their drafts.")
+
+
+@articles_cli.command("ingest")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", help="The headline (default: the file's name).")
+@click.option("--url", help="Where it was published.")
+@click.option("--publisher")
+@click.option("--author")
+@click.option("--published-at", help="A date (2025-09-24) or an RFC 3339 date-time.")
+@click.option("--language", default="en", show_default=True)
+def ingest_article_command(
+    file: Path,
+    title: str | None,
+    url: str | None,
+    publisher: str | None,
+    author: str | None,
+    published_at: str | None,
+    language: str,
+) -> None:
+    """Ingest an article from a UTF-8 text file and print the drafts found in it."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file} is not UTF-8 text: {exc}") from exc
+    body = {
+        "title": title or file.stem,
+        "url": url,
+        "publisher": publisher,
+        "author": author,
+        "published_at": published_at,
+        "language": language,
+        "text": text,
+    }
+    try:
+        data = ArticleCreateSchema().load(body)
+    except ValidationError as exc:
+        raise click.ClickException(f"The article is not valid: {exc.messages}") from exc
+    article = ingest_article(get_session(), data)
+    click.echo(f"Article {article.id}: {len(article.drafts)} drafts.")
+    click.echo(drafts_table(article))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(articles_cli)
     app.cli.add_command(write_openapi_command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def load_all_models() -> None:
     import service.actors.models
+    import service.articles.models
     import service.auth.models
     import service.events.models
     import service.idempotency

@@ -86,6 +86,10 @@ class Statement(RecordMixin, Base):
     reposted_from_handle: Mapped[str | None] = mapped_column(String(100))
     reposted_from_url: Mapped[str | None] = mapped_column(String(2000))
     event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("events.id"))
+    # Set when the statement was accepted from a draft: the article and where its words are.
+    article_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("articles.id"))
+    article_span_start: Mapped[int | None] = mapped_column()
+    article_span_end: Mapped[int | None] = mapped_column()
 
     actor: Mapped[Actor] = relationship(lazy="raise")
     event: Mapped[Event | None] = relationship(lazy="raise")
@@ -106,6 +110,16 @@ class Statement(RecordMixin, Base):
         Index("ix_statements_event_id_said_at_id", "event_id", "said_at", "id"),
         Index("ix_statements_kind_said_at_id", "kind", "said_at", "id"),
     )
+
+    @property
+    def article(self) -> dict[str, object] | None:
+        if self.article_id is None:
+            return None
+        return {
+            "id": self.article_id,
+            "span_start": self.article_span_start,
+            "span_end": self.article_span_end,
+        }
 
     @property
     def source(self) -> dict[str, object] | None:

@@ -40,6 +40,7 @@ STATEMENT_EXAMPLE = {
         {"id": "da22ac2c-ef25-5357-8b68-7c6b9d835caf", "slug": "ukraine", "name": "Ukraine"},
         {"id": "af571c25-23dc-5074-b88b-58bf417a5bee", "slug": "european-union", "name": "European Union"},
     ],
+    "article": None,
     "created_at": "2025-09-24T08:00:00+00:00",
     "updated_at": "2025-09-24T08:00:00+00:00",
 }
@@ -210,6 +211,19 @@ class StatementCreateSchema(Schema):
         _unique_topics(positions)
 
 
+class ArticleSpanSchema(Schema):
+    class Meta:
+        title = "ArticleSpan"
+        description = "Where a statement's words stand in the article it came from."
+        example = {"id": "6f1e9c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b", "span_start": 2032, "span_end": 2144}
+
+    id = fields.UUID(required=True, metadata={"description": "The article's id."})
+    span_start = fields.Integer(required=True, metadata={"description": "Offset of the first character."})
+    span_end = fields.Integer(
+        required=True, metadata={"description": "Offset just after the last character."}
+    )
+
+
 class StatementSchema(Schema):
     class Meta:
         title = "Statement"
@@ -228,6 +242,12 @@ class StatementSchema(Schema):
     event = fields.Nested(EventRefSchema, required=True, allow_none=True)
     positions = fields.List(fields.Nested(PositionSchema), required=True)
     mentions = fields.List(fields.Nested(ActorRefSchema), required=True)
+    article = fields.Nested(
+        ArticleSpanSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The article it was accepted from, and where its words stand there."},
+    )
     created_at = fields.DateTime(required=True, metadata={"description": "When recorded (UTC)."})
     updated_at = fields.DateTime(required=True, metadata={"description": "When last changed (UTC)."})
 

@@ -176,6 +176,9 @@ def _apply(session: Session, statement: Statement, data: dict[str, Any], *, crea
             setattr(statement, f"reposted_from_{name}", original.get(name))
     if creating or "event" in data:
         statement.event, statement.event_id = event, event.id if event is not None else None
+    if "article_id" in data:  # set by accepting an article's draft, never by a client
+        statement.article_id = data["article_id"]
+        statement.article_span_start, statement.article_span_end = data["span_start"], data["span_end"]
     if creating or mentions is not None:
         statement.mentions = sorted(mentions or [], key=lambda mentioned: mentioned.slug)  # as loaded
     if creating or positions is not None:

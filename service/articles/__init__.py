@@ -1,0 +1,1 @@
+"""News articles, and the draft statements found in them for editors to review."""

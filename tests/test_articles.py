@@ -1,0 +1,297 @@
+"""Article ingest: drafts found in the seed article and in another layout, reviewed and accepted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.db import get_session
+from service.demo.ids import seed_id_text
+from service.demo.load import load_story
+from service.demo.story import STATEMENTS
+from tests.helpers import assert_problem
+
+SEED = (Path(__file__).resolve().parent.parent / "service" / "demo" / "seed_article.txt").read_text(
+    encoding="utf-8"
+)
+ARTICLE = {
+    "title": "Trump's pivot",
+    "url": "https://example.com/a",
+    "published_at": "2025-09-24",
+    "language": "en",
+}
+DEMO = {record.key: record.payload for record in STATEMENTS}
+
+# Another layout: straight quotes, "said ... that", "told reporters", a speaker's colon in
+# running text, and a post signed without a picture link.
+SECOND = """Kyiv, 2 October 2025.
+
+Volodymyr Zelensky said on Tuesday that "Ukraine will never trade land for peace."
+
+"We are ready to talk, but not to surrender," Zelensky told reporters in Kyiv.
+
+Jane Doe: Sanctions have to bite harder before Moscow listens.
+
+Europe must act now. — Kaja Kallas (@kajakallas) October 1, 2025
+"""
+
+
+@pytest.fixture
+def demo(app: Flask, client: FlaskClient) -> FlaskClient:
+    with app.app_context():
+        load_story(get_session())
+    return client
+
+
+def _ingest(client: FlaskClient, text: str, **fields: Any) -> dict[str, Any]:
+    response = client.post("/api/v1/articles", json={**ARTICLE, **fields, "text": text})
+    assert response.status_code == 201, response.get_json()
+    return dict(response.get_json())
+
+
+def _by(drafts: list[dict[str, Any]], rule: str, speaker: str | None) -> dict[str, Any]:
+    found = [d for d in drafts if d["rule"] == rule and (d["speaker"] or {}).get("slug") == speaker]
+    assert len(found) == 1, [(d["rule"], d["speaker"], d["text"][:40]) for d in drafts]
+    return found[0]
+
+
+def test_the_seed_article_yields_its_posts_and_quotes_with_exact_spans(demo: FlaskClient) -> None:
+    article = _ingest(demo, SEED)
+    drafts = article["drafts"]
+
+    assert article["text"] == SEED
+    for draft in drafts:
+        assert SEED[draft["span_start"] : draft["span_end"]] == draft["text"]
+        assert 0 < draft["confidence"] <= 1
+    posts = {d["speaker"]["slug"]: d for d in drafts if d["rule"] == "embedded-post"}
+    assert {slug: post["said_at"][:10] for slug, post in posts.items()} == {
+        "jurgen-nauditt": "2025-08-17",
+        "acyn": "2025-09-23",
+        "jake-broe": "2025-09-16",
+    }
+    assert posts["jake-broe"]["text"].startswith("Trump’s Alaska summit with Putin")
+    assert posts["jake-broe"]["text"].endswith("– launched drones into…")
+    repost = _by(drafts, "quote-then-speaker", "donald-trump")
+    assert (repost["kind"], repost["relayed_by"]["slug"], repost["said_at"][:10]) == (
+        "repost",
+        "jurgen-nauditt",
+        "2025-08-17",
+    )
+    assert repost["text"] == DEMO["trump-repost-2025-08-17"]["text"]
+    post = _by(drafts, "relayed-colon", "donald-trump")
+    assert (post["kind"], post["relayed_by"]["slug"], post["said_at"][:10]) == ("post", "acyn", "2025-09-23")
+    assert post["text"] == DEMO["trump-post-2025-09-23"]["text"]
+    assert post["source_url"] == "https://pic.twitter.com/8eUCfuiYFr"
+    tiger = next(d for d in drafts if d["text"] == "look like a paper tiger")
+    assert (tiger["speaker"]["slug"], tiger["kind"], tiger["rule"]) == (
+        "donald-trump",
+        "quote",
+        "quoted-phrase-near-speaker",
+    )
+    changer = next(d for d in drafts if d["text"] == "game changer")
+    assert changer["speaker"]["slug"] == "volodymyr-zelensky"
+
+
+def _review(client: FlaskClient, draft: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    url = f"/api/v1/articles/{draft['article_id']}/drafts/{draft['id']}"
+    etag = client.get(url).headers["ETag"]
+    response = client.patch(url, json=changes, headers={"If-Match": etag})
+    assert response.status_code == 200, response.get_json()
+    return dict(response.get_json())
+
+
+def _accept(client: FlaskClient, draft: dict[str, Any]) -> Any:
+    return client.post(f"/api/v1/articles/{draft['article_id']}/drafts/{draft['id']}/accept")
+
+
+def test_reviewed_drafts_become_the_statements_the_demo_data_holds(demo: FlaskClient) -> None:
+    article = _ingest(demo, SEED)
+    drafts = article["drafts"]
+    unga = seed_id_text("events", "unga-80-general-debate")
+    reviews = {
+        "trump-repost-2025-08-17": (_by(drafts, "quote-then-speaker", "donald-trump"), {}),
+        "trump-post-2025-09-23": (_by(drafts, "relayed-colon", "donald-trump"), {}),
+        "trump-paper-tiger-2025-09-23": (
+            next(d for d in drafts if d["text"] == "look like a paper tiger"),
+            {"said_at": "2025-09-23", "event": unga, "mentions": ["russia"]},
+        ),
+        "zelensky-game-changer-2025-09-24": (
+            next(d for d in drafts if d["text"] == "game changer"),
+            {"mentions": ["donald-trump"]},
+        ),
+    }
+    for key, (draft, changes) in reviews.items():
+        expected = DEMO[key]
+        positions = expected.get("positions", [])
+        reviewed = _review(demo, draft, {**changes, "positions": positions})
+        accepted = _accept(demo, reviewed)
+        assert accepted.status_code == 201, accepted.get_json()
+        statement = accepted.get_json()
+        assert accepted.headers["Location"] == f"/api/v1/statements/{statement['id']}"
+
+        assert statement["actor"]["slug"] == expected["actor"]
+        assert statement["kind"] == expected["kind"]
+        assert statement["text"] == expected["text"]
+        assert statement["said_at"][:10] == expected["said_at"]
+        assert statement["said_at_precision"] == "day"
+        assert sorted(m["slug"] for m in statement["mentions"]) == sorted(expected["mentions"])
+        assert [(p["topic"]["slug"], p["value"], p["confidence"]) for p in statement["positions"]] == [
+            (p["topic"], p["value"], p["confidence"]) for p in positions
+        ]
+        assert (statement["event"] or {}).get("id") == (unga if "event" in expected else None)
+        assert statement["article"] == {
+            "id": article["id"],
+            "span_start": draft["span_start"],
+            "span_end": draft["span_end"],
+        }
+        assert statement["source"]["title"] == ARTICLE["title"]
+        assert demo.get(f"/api/v1/statements/{statement['id']}").get_json()["article"]["id"] == article["id"]
+
+
+def test_accepting_twice_makes_one_statement(demo: FlaskClient) -> None:
+    draft = next(d for d in _ingest(demo, SEED)["drafts"] if d["text"] == "game changer")
+    first = _accept(demo, draft)
+
+    again = _accept(demo, draft)
+
+    body = assert_problem(again, 409, "conflict")
+    assert body["statement_id"] == first.get_json()["id"]
+    said = demo.get("/api/v1/statements?actor=volodymyr-zelensky&limit=200").get_json()["items"]
+    assert [s["text"] for s in said].count("game changer") == 2  # the demo's and this one
+    current = demo.get(f"/api/v1/articles/{draft['article_id']}/drafts/{draft['id']}").get_json()
+    assert (current["status"], current["statement_id"]) == ("accepted", first.get_json()["id"])
+
+
+def test_another_layout_is_handled_and_unknown_speakers_are_proposed(demo: FlaskClient) -> None:
+    article = _ingest(demo, SECOND, published_at="2025-10-02")
+    drafts = article["drafts"]
+    texts = {d["text"]: d for d in drafts}
+
+    said = texts["Ukraine will never trade land for peace"]
+    assert (said["rule"], said["speaker"]["slug"], said["kind"]) == (
+        "speaker-then-quote",
+        "volodymyr-zelensky",
+        "quote",
+    )
+    told = texts["We are ready to talk, but not to surrender"]
+    assert (told["rule"], told["speaker"]["slug"]) == ("quote-then-speaker", "volodymyr-zelensky")
+    assert told["said_at"][:10] == "2025-10-02"
+    doe = texts["Sanctions have to bite harder before Moscow listens."]
+    assert (doe["rule"], doe["speaker"], doe["proposed_speaker"]) == (
+        "speaker-colon",
+        None,
+        {"name": "Jane Doe", "handle": None},
+    )
+    kallas = texts["Europe must act now."]
+    assert (kallas["rule"], kallas["speaker"]) == ("embedded-post", None)
+    assert kallas["proposed_speaker"] == {"name": "Kaja Kallas", "handle": "@kajakallas"}
+    assert kallas["said_at"][:10] == "2025-10-01"
+
+    refused = _accept(demo, doe)
+    body = assert_problem(refused, 422, "validation-error")
+    assert "Jane Doe" in body["errors"]["speaker"][0]
+    demo.post("/api/v1/actors", json={"name": "Jane Doe", "kind": "person"})
+    reviewed = _review(demo, doe, {"speaker": "jane-doe"})
+    assert _accept(demo, reviewed).status_code == 201
+
+
+def test_moving_the_span_moves_the_text_and_a_span_outside_is_refused(demo: FlaskClient) -> None:
+    draft = next(d for d in _ingest(demo, SECOND)["drafts"] if d["rule"] == "speaker-colon")
+    start = SECOND.index("Sanctions")
+
+    moved = _review(
+        demo, draft, {"span_start": start, "span_end": start + len("Sanctions have to bite harder")}
+    )
+    assert moved["text"] == "Sanctions have to bite harder"
+
+    url = f"/api/v1/articles/{draft['article_id']}/drafts/{draft['id']}"
+    outside = demo.patch(url, json={"span_end": len(SECOND) + 1})
+    assert "span_end" in assert_problem(outside, 422, "validation-error")["errors"]
+    backwards = demo.patch(url, json={"span_start": start + 5, "span_end": start + 2})
+    assert_problem(backwards, 422, "validation-error")
+    assert demo.get(url).get_json()["text"] == "Sanctions have to bite harder"
+
+
+def test_a_rejected_draft_keeps_its_reason_and_changes_no_more(demo: FlaskClient) -> None:
+    draft = next(d for d in _ingest(demo, SEED)["drafts"] if d["rule"] == "embedded-post")
+    url = f"/api/v1/articles/{draft['article_id']}/drafts/{draft['id']}"
+
+    rejected = demo.post(f"{url}/reject", json={"reason": "Commentary, not a statement."})
+
+    assert rejected.status_code == 200
+    assert (rejected.get_json()["status"], rejected.get_json()["rejection_reason"]) == (
+        "rejected",
+        "Commentary, not a statement.",
+    )
+    assert_problem(demo.patch(url, json={"kind": "quote"}), 409, "conflict")
+    assert_problem(_accept(demo, draft), 409, "conflict")
+    pending = demo.get(f"/api/v1/articles/{draft['article_id']}/drafts?status=pending").get_json()["items"]
+    assert draft["id"] not in [d["id"] for d in pending]
+
+
+def test_the_text_is_kept_exactly_as_sent(client: FlaskClient) -> None:
+    text = "  Line one\r\nLine two\twith tab  \n\n“Quoted” — ünïcödé 🇺🇦\u00a0end  "
+
+    article = _ingest(client, text)
+
+    assert article["text"] == text
+    assert client.get(f"/api/v1/articles/{article['id']}").get_json()["text"] == text
+    assert client.get("/api/v1/articles").get_json()["items"][0]["draft_count"] == len(article["drafts"])
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_an_empty_text_is_refused(client: FlaskClient, text: str) -> None:
+    response = client.post("/api/v1/articles", json={**ARTICLE, "text": text})
+
+    assert "text" in assert_problem(response, 422, "validation-error")["errors"]
+    assert client.get("/api/v1/articles").get_json()["items"] == []
+
+
+def test_a_text_over_the_size_limit_is_refused(client: FlaskClient) -> None:
+    response = client.post("/api/v1/articles", json={**ARTICLE, "text": "word " * 20_000})
+
+    assert_problem(response, 413)
+    assert client.get("/api/v1/articles").get_json()["items"] == []
+
+
+def test_a_body_that_is_not_utf8_is_refused(client: FlaskClient) -> None:
+    body = '{"title": "x", "text": "caf\xe9"}'.encode("latin-1")
+
+    response = client.post("/api/v1/articles", data=body, content_type="application/json")
+
+    assert_problem(response, 400, "malformed-json")
+
+
+def test_the_cli_ingests_a_file_and_prints_the_drafts(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    with app.app_context():
+        load_story(get_session())
+    file = tmp_path / "seed.txt"
+    file.write_text(SEED, encoding="utf-8")
+
+    result = app.test_cli_runner().invoke(
+        args=["articles", "ingest", str(file), "--title", "Seed", "--published-at", "2025-09-24"]
+    )
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith("7 drafts.")
+    assert lines[1].split() == [
+        "#",
+        "rule",
+        "conf",
+        "kind",
+        "speaker",
+        "relayed",
+        "by",
+        "said",
+        "span",
+        "excerpt",
+    ]
+    assert any("relayed-colon" in line and "Donald Trump" in line and "Acyn" in line for line in lines)
+    assert any("look like a paper tiger" in line for line in lines)
