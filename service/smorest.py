@@ -136,7 +136,8 @@ def exclusive_range_properties(
 
 
 LINK_HEADER = {
-    "description": 'RFC 8288 link to the next page, `<...>; rel="next"`; absent on the last page.',
+    "description": 'RFC 8288 links: to the next page, `<...>; rel="next"` (absent on the last page), '
+    'and, on lists that have one, to another view of the same data (`rel="alternate"`, e.g. a chart).',
     "schema": {"type": "string"},
 }
 
@@ -380,16 +381,21 @@ class Blueprint(flask_smorest.Blueprint):
         document_body_problems = self.problems(*_BODY_PROBLEMS)
         return lambda func: document_body_problems(_require_json_body(decorate(func)))
 
-    def paginated(self, item_schema: type[Schema]) -> Callable[[Callable[..., Page[Any]]], Any]:
-        """Serve a view's `Page` as {"items", "next_cursor"} with a Link header."""
+    def paginated(
+        self, item_schema: type[Schema], alternate: Callable[[], str] | None = None
+    ) -> Callable[[Callable[..., Page[Any]]], Any]:
+        """Serve a view's `Page` as {"items", "next_cursor"} with a Link header (rel="next", and
+        the link `alternate` makes, such as a chart of the same data)."""
         envelope = page_schema_for(item_schema)
 
         def decorator(func: Callable[..., Page[Any]]) -> Any:
             @wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 page = func(*args, **kwargs)
-                headers = {"Link": next_link(page.next_cursor)} if page.next_cursor else {}
-                return page, 200, headers
+                links = [next_link(page.next_cursor)] if page.next_cursor else []
+                if alternate is not None:
+                    links.append(alternate())
+                return page, 200, {"Link": ", ".join(links)} if links else {}
 
             documented = self.response(200, envelope, headers={"Link": LINK_HEADER})(wrapper)
             return self.problems(400)(documented)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from flask import Response, request
 from flask.views import MethodView
 
 from service.analysis import service
+from service.analysis.chart import render as chart_svg
 from service.analysis.schemas import (
     AlignmentQuerySchema,
     AlignmentSchema,
     PositionPointSchema,
+    PositionsChartQuerySchema,
     PositionsQuerySchema,
     ShiftSchema,
     ShiftsQuerySchema,
@@ -51,6 +55,13 @@ class ActorTimeline(MethodView):
         return service.actor_timeline(get_session(), actor, args, page)
 
 
+def _chart_link() -> str:
+    query = urlencode(
+        [(name, value) for name, value in request.args.items() if name in ("topic", "since", "until")]
+    )
+    return f'<{request.path}.svg?{query}>; rel="alternate"; type="image/svg+xml"'
+
+
 @blp.route("/actors/<actor>/positions", parameters=[ACTOR])
 class ActorPositions(MethodView):
     @blp.doc(
@@ -60,11 +71,34 @@ class ActorPositions(MethodView):
         "year is dated at the start of that period.",
     )
     @blp.arguments(PositionsQuerySchema, location="query")
-    @blp.paginated(PositionPointSchema)
+    @blp.paginated(PositionPointSchema, alternate=_chart_link)
     @blp.problems(404)
     def get(self, args: dict[str, Any], actor: str) -> Page[Any]:
         page = PageRequest.from_args(args)
         return service.actor_positions(get_session(), actor, args, page)
+
+
+@blp.route("/actors/<actor>/positions.svg", parameters=[ACTOR])
+class ActorPositionsChart(MethodView):
+    @blp.doc(
+        operationId="get_actor_positions_chart",
+        summary="A chart of an actor's positions on a topic",
+        description="An SVG image: the positions over time between the topic's two poles, the shifts "
+        "among them (shaded) and the events between shifted positions (dashed red lines); every point, "
+        "shift and event has a tooltip. The JSON positions list links to it "
+        '(`Link: <...positions.svg?topic=...>; rel="alternate"; type="image/svg+xml"`).',
+        responses={
+            "200": {
+                "description": "The chart.",
+                "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+            }
+        },
+    )
+    @blp.arguments(PositionsChartQuerySchema, location="query")
+    @blp.problems(404)
+    def get(self, args: dict[str, Any], actor: str) -> Response:
+        chart = chart_svg(service.positions_chart(get_session(), actor, args))
+        return Response(chart, mimetype="image/svg+xml")
 
 
 @blp.route("/actors/<actor>/shifts", parameters=[ACTOR])

@@ -142,6 +142,28 @@ class PositionPointSchema(Schema):
     statement = fields.Nested(StatementExcerptSchema, required=True)
 
 
+class PositionsChartQuerySchema(Schema):
+    topic = Reference("topic", required=True, metadata={"example": "ukraine-territorial-integrity"})
+    since = WorldDate(metadata={"description": "From this date or instant."})
+    until = WorldDate(metadata={"description": "To the end of this date, or this instant."})
+    min_delta = fields.Float(
+        load_default=0.5,
+        validate=validate.Range(
+            min=0, max=2, min_inclusive=False, error="Must be more than 0 and at most 2."
+        ),
+        metadata={"description": "Smallest change that is drawn as a shift (0 < x ≤ 2).", "example": 0.5},
+    )
+    lookback_days = fields.Integer(
+        load_default=7,
+        validate=validate.Range(min=0, max=365),
+        metadata={"description": "As for shifts: days before a shift from which events count.", "example": 7},
+    )
+
+    @validates_schema
+    def _since_not_after_until(self, data: dict[str, Any], **_: Any) -> None:
+        validate_range(data.get("since"), data.get("until"))
+
+
 # --- shifts ---
 
 

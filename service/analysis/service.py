@@ -31,6 +31,7 @@ from sqlalchemy import String, func, literal, select, tuple_, union_all
 from sqlalchemy.orm import Load, Session, load_only, selectinload
 
 from service.actors.models import Actor
+from service.analysis.chart import ChartData, Marker, Point
 from service.dates import Precision, period_end, range_end, range_start
 from service.errors import ValidationFailed
 from service.events.models import Event, EventParticipant, event_topics
@@ -548,3 +549,64 @@ def topic_alignment(session: Session, topic_reference: str, actor_references: li
         )
         months.append(AlignmentMonth(f"{month // 12:04d}-{month % 12 + 1:02d}", first, second))
     return Alignment(topic, chosen, months)
+
+
+# --- chart ----------------------------------------------------------------------------------
+
+CHART_MAX_POINTS = 2000
+
+
+def _excerpt(text: str, width: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def positions_chart(session: Session, actor_reference: str, filters: dict[str, Any]) -> ChartData:
+    """What the chart of an actor's positions on a topic shows: the positions (the first
+    CHART_MAX_POINTS in the range), the shifts among them, and the events between."""
+    actor = _actor(session, actor_reference)
+    topic = _topic_filter(session, filters["topic"])
+    assert topic is not None
+    positions = actor_positions(session, actor_reference, filters, PageRequest(limit=CHART_MAX_POINTS)).items
+    points = [
+        Point(p.said_at, p.value, f"{p.said_at.date()}: {p.value:+.2f}, “{_excerpt(p.statement.text)}”")
+        for p in positions
+    ]
+    shift_filters = {
+        "topic": filters["topic"],
+        "min_delta": filters["min_delta"],
+        "lookback_days": filters["lookback_days"],
+    }
+    shifts = actor_shifts(session, actor_reference, shift_filters, PageRequest(limit=200)).items
+    if points:
+        shifts = [
+            s for s in shifts if points[0].said_at <= s.start.said_at and s.end.said_at <= points[-1].said_at
+        ]
+    shift_markers = [
+        Marker(
+            s.start.said_at,
+            s.end.said_at,
+            f"Shift of {s.delta:+.2f} in {s.days} days, {s.start.day} to {s.end.day}",
+        )
+        for s in shifts
+    ]
+    events: dict[uuid.UUID, Marker] = {}
+    for s in shifts:
+        for picked in s.events_between:
+            event = picked.event
+            events.setdefault(
+                event.id,
+                Marker(
+                    event.start_at,
+                    event.end_at or event.start_at,
+                    f"{event.start_at.date()} {event.title} ({', '.join(picked.reasons)})",
+                ),
+            )
+    return ChartData(
+        title=f"{actor.name} on {topic.name}",
+        negative_pole=topic.negative_pole,
+        positive_pole=topic.positive_pole,
+        points=points,
+        shifts=shift_markers,
+        events=sorted(events.values(), key=lambda marker: marker.start),
+    )
