@@ -44,9 +44,11 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-# The committed contract is what the code generates, and the models match the migrations.
+# The committed contract is what the code generates, it keeps the last release's promises,
+# and the models match the migrations.
 check-contract: setup
 	$(FLASK) write-openapi --check
+	$(FLASK) check-breaking
 	@tmp=$$(mktemp -d); DATABASE_URL=sqlite:///$$tmp/check.db $(FLASK) db upgrade >/dev/null \
 		&& DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check
 

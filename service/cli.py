@@ -16,7 +16,7 @@ from service.auth.roles import Role
 from service.auth.service import create_key
 from service.db import get_database, get_session
 from service.demo.load import load_story
-from service.openapi import write_openapi_command
+from service.openapi import check_breaking_command, write_openapi_command
 
 db_cli = AppGroup("db", help="Database schema commands.")
 
@@ -107,3 +107,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(articles_cli)
     app.cli.add_command(write_openapi_command)
+    app.cli.add_command(check_breaking_command)

@@ -9,6 +9,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 
+from service.contract_diff import breaking_changes
 from service.migrate import PROJECT_ROOT
 
 COMMITTED_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
@@ -38,3 +39,37 @@ def write_openapi_command(path: Path, check: bool) -> None:
         return
     path.write_text(text)
     click.echo(f"Wrote {path}.")
+
+
+RELEASED_DIR = PROJECT_ROOT / "openapi" / "released"
+
+
+def latest_release() -> Path | None:
+    """The contract of the newest release: openapi/released/<version>.json."""
+
+    def version(path: Path) -> tuple[int, ...]:
+        return tuple(int(part) for part in path.stem.split("."))
+
+    releases = sorted(RELEASED_DIR.glob("*.json"), key=version)
+    return releases[-1] if releases else None
+
+
+@click.command("check-breaking")
+@click.option(
+    "--against",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The released contract to compare with (default: the newest in openapi/released/).",
+)
+def check_breaking_command(against: Path | None) -> None:
+    """Fail if the contract the code generates would break clients of the last release."""
+    baseline = against or latest_release()
+    if baseline is None:
+        raise click.ClickException("No released contract in openapi/released/ to compare with.")
+    problems = breaking_changes(json.loads(baseline.read_text()), generate_openapi(current_app))
+    if problems:
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        raise click.ClickException(
+            f"{len(problems)} breaking change(s) against {baseline.name}:\n{listed}\n"
+            "Keep /api/v1 compatible (README, Versioning): add instead of changing, deprecate first."
+        )
+    click.echo(f"No breaking change against the released contract {baseline.name}.")

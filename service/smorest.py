@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import http
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time
 from functools import wraps
 from typing import Any
 
 import flask_smorest
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Response, abort, request
+from flask import Response, abort, after_this_request, request
 from flask_smorest.utils import prepare_response
 from marshmallow import RAISE, Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import http_date
 
 from service.auth.roles import Role, default_role
 from service.dates import world_date_properties
@@ -361,6 +363,30 @@ class Blueprint(flask_smorest.Blueprint):
             for parameter in doc.get("parameters", [])
         ]
         return doc
+
+    def deprecated(
+        self, since: date, sunset: date, successor: str | None = None
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Mark an operation deprecated: `deprecated: true` in the contract, and on every answer
+        `Deprecation` (RFC 9745), `Sunset` (RFC 8594) and a link to what replaces it."""
+
+        def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+            @wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                @after_this_request
+                def announce(response: Response) -> Response:
+                    deprecated_at = datetime.combine(since, time(), tzinfo=UTC)
+                    response.headers["Deprecation"] = f"@{int(deprecated_at.timestamp())}"
+                    response.headers["Sunset"] = http_date(datetime.combine(sunset, time(), tzinfo=UTC))
+                    if successor:
+                        response.headers.add("Link", f'<{successor}>; rel="successor-version"')
+                    return response
+
+                return func(*args, **kwargs)
+
+            return self.doc(deprecated=True)(wrapper)  # type: ignore[no-any-return]
+
+        return decorator
 
     def problems(self, *statuses: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Document the problem+json answers an operation gives besides its success."""
