@@ -116,6 +116,9 @@ class SchemaMetaPlugin(BasePlugin):
         example = getattr(getattr(schema, "Meta", None), "example", None)
         if example is not None:
             extra["examples"] = [example]
+        if isinstance(schema_instance, Schema) and schema_instance.partial:
+            # The PATCH form is its own model for client generators, which name models by title.
+            extra["title"] = name
         return extra or None
 
 

@@ -90,7 +90,7 @@ class ActorPositionsChart(MethodView):
         responses={
             "200": {
                 "description": "The chart.",
-                "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+                "content": {"image/svg+xml": {"schema": {"type": "string", "format": "binary"}}},
             }
         },
     )
