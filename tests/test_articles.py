@@ -295,3 +295,9 @@ def test_the_cli_ingests_a_file_and_prints_the_drafts(
     ]
     assert any("relayed-colon" in line and "Donald Trump" in line and "Acyn" in line for line in lines)
     assert any("look like a paper tiger" in line for line in lines)
+
+
+def test_a_filter_with_a_nul_character_is_refused_not_a_server_error(client: FlaskClient) -> None:
+    response = client.get("/api/v1/articles", query_string={"publisher": "Example\x00News"})
+
+    assert "publisher" in assert_problem(response, 422, "validation-error")["errors"]

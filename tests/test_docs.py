@@ -74,3 +74,49 @@ def test_redoc_is_served_with_its_own_script(client: FlaskClient) -> None:
     with client.get(assets[0]) as script:
         assert script.status_code == 200
         assert b"Redoc" in script.data[:100_000]
+
+
+def test_every_operation_field_and_exchange_is_documented(app: Flask) -> None:
+    spec = generate_openapi(app)
+    schemas = spec["components"]["schemas"]
+    undocumented = [
+        f"{name}.{field}"
+        for name, schema in schemas.items()
+        for field, definition in schema.get("properties", {}).items()
+        if not definition.get("description") and "$ref" not in definition
+    ]
+    assert undocumented == []
+    without_example = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            where = f"{method.upper()} {path}"
+            assert operation.get("description"), f"{where} has no description"
+            exchanges = [("body", operation.get("requestBody", {})), *list(operation["responses"].items())]
+            for status, exchange in exchanges:
+                for media_type, content in exchange.get("content", {}).items():
+                    if "json" not in media_type:
+                        continue  # the SVG chart
+                    reference = content.get("schema", {}).get("$ref", "")
+                    schema = schemas.get(reference.rsplit("/", 1)[-1], {})
+                    if not (content.get("example") or content.get("examples") or schema.get("examples")):
+                        without_example.append(f"{where} {status}")
+    assert without_example == []
+
+
+def test_tags_group_operations_by_resource_in_reading_order(app: Flask) -> None:
+    tags = [tag["name"] for tag in generate_openapi(app)["tags"]]
+
+    assert tags == [
+        "actors",
+        "topics",
+        "statements",
+        "events",
+        "relations",
+        "analysis",
+        "articles",
+        "changes",
+        "keys",
+        "health",
+    ]

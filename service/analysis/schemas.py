@@ -47,16 +47,24 @@ class StatementExcerptSchema(Schema):
             "source_url": "https://pic.twitter.com/eo1hNrVmD8",
         }
 
-    id = fields.UUID(required=True)
-    kind = fields.String(required=True, metadata={"example": "repost"})
+    id = fields.UUID(required=True, metadata={"description": "The statement's id."})
+    kind = fields.String(required=True, metadata={"description": "How it was said.", "example": "repost"})
     excerpt = fields.Function(
         lambda statement: _excerpt(statement.text),
         required=True,
         metadata={"description": "The text, cut at 200 characters with an ellipsis.", "type": "string"},
     )
-    said_at = WorldDate(required=True)
-    said_at_precision = fields.Enum(Precision, by_value=True, required=True)
-    source_url = fields.String(required=True, allow_none=True)
+    said_at = WorldDate(
+        required=True, metadata={"description": "When it was said (start of its period, UTC)."}
+    )
+    said_at_precision = fields.Enum(
+        Precision, by_value=True, required=True, metadata={"description": "How precisely `said_at` is known."}
+    )
+    source_url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where it was published; null if not recorded."},
+    )
 
 
 def _excerpt(text: str, length: int = 200) -> str:
@@ -98,12 +106,32 @@ class TimelineItemSchema(Schema):
         }
 
     type = fields.String(
-        required=True, validate=validate.OneOf(["statement", "event"]), metadata={"example": "event"}
+        required=True,
+        validate=validate.OneOf(["statement", "event"]),
+        metadata={
+            "description": "`statement` or `event`: which of the two fields is set.",
+            "example": "event",
+        },
     )
     at = WorldDate(required=True, metadata={"description": "When it was said or began."})
-    precision = fields.Enum(Precision, by_value=True, required=True)
-    statement = fields.Nested(StatementSchema, required=True, allow_none=True)
-    event = fields.Nested(EventSchema, required=True, allow_none=True)
+    precision = fields.Enum(
+        Precision,
+        by_value=True,
+        required=True,
+        metadata={"description": "How precisely `at` is known: year, month, day or minute."},
+    )
+    statement = fields.Nested(
+        StatementSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The statement, when `type` is `statement`."},
+    )
+    event = fields.Nested(
+        EventSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The event, when `type` is `event`."},
+    )
 
 
 # --- positions ---
@@ -132,12 +160,20 @@ class PositionPointSchema(Schema):
         }
 
     value = fields.Float(required=True, metadata={"description": "-1 (negative pole) to +1 (positive pole)."})
-    confidence = fields.Float(required=True)
-    said_at = WorldDate(required=True)
+    confidence = fields.Float(
+        required=True, metadata={"description": "How sure the recorder was of the value, 0 to 1."}
+    )
+    said_at = WorldDate(
+        required=True, metadata={"description": "When it was said (start of its period, UTC)."}
+    )
     said_at_precision = fields.Function(
         lambda position: position.statement.said_at_precision.value,
         required=True,
-        metadata={"type": "string", "enum": [p.value for p in Precision]},
+        metadata={
+            "description": "How precisely `said_at` is known.",
+            "type": "string",
+            "enum": [p.value for p in Precision],
+        },
     )
     statement = fields.Nested(StatementExcerptSchema, required=True)
 
@@ -203,8 +239,16 @@ class ShiftEndSchema(Schema):
         }
 
     value = fields.Float(required=True, metadata={"description": "The day's confidence-weighted mean."})
-    said_at = WorldDate(required=True)
-    said_at_precision = fields.Enum(Precision, by_value=True, required=True, attribute="precision")
+    said_at = WorldDate(
+        required=True, metadata={"description": "When the position was taken (start of its day, UTC)."}
+    )
+    said_at_precision = fields.Enum(
+        Precision,
+        by_value=True,
+        required=True,
+        attribute="precision",
+        metadata={"description": "How precisely its statement's date is known."},
+    )
     statement = fields.Nested(
         StatementExcerptSchema, required=True, metadata={"description": "The most confident."}
     )
@@ -270,9 +314,20 @@ class ShiftSchema(Schema):
     from_ = fields.Nested(ShiftEndSchema, required=True, data_key="from", attribute="start")
     to = fields.Nested(ShiftEndSchema, required=True, attribute="end")
     delta = fields.Float(required=True, metadata={"description": "`to.value - from.value`."})
-    direction = fields.String(required=True, validate=validate.OneOf(["toward_positive", "toward_negative"]))
+    direction = fields.String(
+        required=True,
+        validate=validate.OneOf(["toward_positive", "toward_negative"]),
+        metadata={"description": "`toward_positive` or `toward_negative`: which pole the actor moved to."},
+    )
     days = fields.Integer(required=True, metadata={"description": "Days between the two positions' dates."})
-    events_between = fields.List(fields.Nested(PickedEventSchema), required=True)
+    events_between = fields.List(
+        fields.Nested(PickedEventSchema),
+        required=True,
+        metadata={
+            "description": "Events in the interval that involve the actor, the topic, or an actor either "
+            "statement mentions, each with why."
+        },
+    )
 
 
 # --- stances ---
@@ -301,9 +356,9 @@ class StanceSchema(Schema):
         }
 
     actor = fields.Nested(ActorRefSchema, required=True)
-    value = fields.Float(required=True)
-    confidence = fields.Float(required=True)
-    said_at = WorldDate(required=True)
+    value = fields.Float(required=True, metadata={"description": "The latest position as of `at`, -1 to +1."})
+    confidence = fields.Float(required=True, metadata={"description": "How sure the recorder was, 0 to 1."})
+    said_at = WorldDate(required=True, metadata={"description": "When that position was taken."})
     statement = fields.Nested(StatementExcerptSchema, required=True)
 
 
@@ -328,9 +383,17 @@ class MonthlyValueSchema(Schema):
         description = "An actor's latest position by the end of the month, carried forward."
         example = {"value": -0.8, "said_at": "2025-08-17T00:00:00+00:00", "statement_id": REPOST_ID}
 
-    value = fields.Float(required=True)
-    said_at = WorldDate(required=True)
-    statement_id = fields.UUID(required=True)
+    value = fields.Float(
+        required=True,
+        metadata={"description": "The actor's latest position by the end of the month, -1 to +1."},
+    )
+    said_at = WorldDate(
+        required=True,
+        metadata={
+            "description": "When that position was taken (it may be carried forward from an earlier month)."
+        },
+    )
+    statement_id = fields.UUID(required=True, metadata={"description": "The statement that took it."})
 
 
 class AlignmentMonthSchema(Schema):
@@ -348,7 +411,9 @@ class AlignmentMonthSchema(Schema):
             "distance": 1.8,
         }
 
-    month = fields.String(required=True, metadata={"example": "2025-08"})
+    month = fields.String(
+        required=True, metadata={"description": "The month, as YYYY-MM.", "example": "2025-08"}
+    )
     first = fields.Nested(
         MonthlyValueSchema, required=True, metadata={"description": "The first actor named."}
     )
@@ -364,9 +429,14 @@ class TrendSchema(Schema):
         description = "How the distance moved from the first month to the last."
         example = {"first_distance": 1.8, "last_distance": 0.1, "change": -1.7, "direction": "converging"}
 
-    first_distance = fields.Float(required=True)
-    last_distance = fields.Float(required=True)
-    change = fields.Float(required=True)
+    first_distance = fields.Float(
+        required=True,
+        metadata={"description": "Distance between the two in the first month both had a position (0 to 2)."},
+    )
+    last_distance = fields.Float(required=True, metadata={"description": "Distance in the last month."})
+    change = fields.Float(
+        required=True, metadata={"description": "last_distance minus first_distance: below 0 is converging."}
+    )
     direction = fields.String(
         required=True,
         validate=validate.OneOf(["converging", "diverging", "stable"]),
@@ -394,7 +464,11 @@ class AlignmentSchema(Schema):
         }
 
     topic = fields.Nested(TopicRefSchema, required=True)
-    actors = fields.List(fields.Nested(ActorRefSchema), required=True)
+    actors = fields.List(
+        fields.Nested(ActorRefSchema),
+        required=True,
+        metadata={"description": "The two actors compared, in the order asked."},
+    )
     months = fields.List(
         fields.Nested(AlignmentMonthSchema),
         required=True,
@@ -402,4 +476,9 @@ class AlignmentSchema(Schema):
             "description": "From the first month both have a position to the last month either has one."
         },
     )
-    trend = fields.Nested(TrendSchema, required=True, allow_none=True)
+    trend = fields.Nested(
+        TrendSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Whether the two grew closer or further apart over the months."},
+    )

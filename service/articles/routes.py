@@ -87,7 +87,11 @@ class DraftCollection(MethodView):
 @blp.route("/<article>/drafts/<draft>", parameters=[ARTICLE_PARAMETER, DRAFT_PARAMETER])
 @blp.etag
 class DraftItem(MethodView):
-    @blp.doc(operationId="get_draft", summary="Get a draft")
+    @blp.doc(
+        operationId="get_draft",
+        summary="Get a draft",
+        description="With its ETag, for a conditional correction.",
+    )
     @blp.response(200, DraftSchema)
     @blp.problems(404)
     def get(self, article: str, draft: str) -> ArticleDraft:

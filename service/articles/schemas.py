@@ -174,25 +174,44 @@ class DraftSchema(Schema):
         allow_none=True,
         metadata={"description": "Whose post carried the words, for words relayed by someone else."},
     )
-    proposed_relayed_by = fields.Nested(NamedSchema, required=True, allow_none=True)
+    proposed_relayed_by = fields.Nested(
+        NamedSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Whose post carried the words, as the text names them, when no actor matches."
+        },
+    )
     said_at = WorldDate(required=True, allow_none=True, metadata={"description": "When it was said."})
-    said_at_precision = fields.Enum(Precision, by_value=True, required=True, allow_none=True)
+    said_at_precision = fields.Enum(
+        Precision,
+        by_value=True,
+        required=True,
+        allow_none=True,
+        metadata={"description": "How precisely `said_at` is known; null when `said_at` is."},
+    )
     source_url = fields.String(
         required=True, allow_none=True, metadata={"description": "The post's own link."}
     )
     event = fields.UUID(
         required=True, allow_none=True, attribute="event_id", metadata={"description": "Event id."}
     )
-    positions = fields.List(fields.Nested(DraftPositionSchema), required=True)
+    positions = fields.List(
+        fields.Nested(DraftPositionSchema),
+        required=True,
+        metadata={"description": "Positions the statement will take (topic ids)."},
+    )
     mentions = fields.List(
         fields.UUID(), required=True, metadata={"description": "Ids of the actors it names."}
     )
     statement_id = fields.UUID(
         required=True, allow_none=True, metadata={"description": "The statement made when it was accepted."}
     )
-    rejection_reason = fields.String(required=True, allow_none=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    rejection_reason = fields.String(
+        required=True, allow_none=True, metadata={"description": "Why it was rejected; null unless rejected."}
+    )
+    created_at = fields.DateTime(required=True, metadata={"description": "When it was found (UTC)."})
+    updated_at = fields.DateTime(required=True, metadata={"description": "When last changed (UTC)."})
 
 
 class ArticleSummarySchema(Schema):
@@ -201,20 +220,24 @@ class ArticleSummarySchema(Schema):
         description = "An article without its text and drafts, for lists."
         example = {**ARTICLE_FIELDS_EXAMPLE, "draft_count": 7}
 
-    id = fields.UUID(required=True)
-    url = fields.String(required=True, allow_none=True)
-    title = fields.String(required=True)
-    publisher = fields.String(required=True, allow_none=True)
-    author = fields.String(required=True, allow_none=True)
-    published_at = fields.DateTime(required=True, allow_none=True)
-    language = fields.String(required=True, allow_none=True)
+    id = fields.UUID(required=True, metadata={"description": "The article's id."})
+    url = fields.String(
+        required=True, allow_none=True, metadata={"description": "Where it was published; null if not given."}
+    )
+    title = fields.String(required=True, metadata={"description": "Its headline."})
+    publisher = fields.String(required=True, allow_none=True, metadata={"description": "Who published it."})
+    author = fields.String(required=True, allow_none=True, metadata={"description": "Who wrote it."})
+    published_at = fields.DateTime(
+        required=True, allow_none=True, metadata={"description": "When it was published (UTC)."}
+    )
+    language = fields.String(required=True, allow_none=True, metadata={"description": "BCP 47 language tag."})
     draft_count = fields.Function(
         lambda article: len(article.drafts),
         required=True,
         metadata={"type": "integer", "description": "How many drafts were found."},
     )
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = fields.DateTime(required=True, metadata={"description": "When it was ingested (UTC)."})
+    updated_at = fields.DateTime(required=True, metadata={"description": "When last changed (UTC)."})
 
 
 class ArticleSchema(ArticleSummarySchema):
@@ -229,13 +252,15 @@ class ArticleSchema(ArticleSummarySchema):
         }
 
     text = fields.String(required=True, metadata={"description": "Exactly as sent."})
-    drafts = fields.List(fields.Nested(DraftSchema), required=True)
+    drafts = fields.List(
+        fields.Nested(DraftSchema),
+        required=True,
+        metadata={"description": "The drafts found in the text, in text order."},
+    )
 
 
 class ArticleQuerySchema(PageQuerySchema):
-    publisher = fields.String(
-        validate=validate.Length(min=1, max=200), metadata={"description": "Only articles by this publisher."}
-    )
+    publisher = Text(max_length=200, metadata={"description": "Only articles by this publisher."})
 
 
 class DraftQuerySchema(PageQuerySchema):

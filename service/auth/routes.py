@@ -52,7 +52,11 @@ class KeyCollection(MethodView):
 
 @blp.route("/<key_id>", parameters=[id_parameter("key_id", KEY_ID_EXAMPLE)])
 class KeyItem(MethodView):
-    @blp.doc(operationId="get_key", summary="Get an API key")
+    @blp.doc(
+        operationId="get_key",
+        summary="Get an API key",
+        description="Its name, role, prefix and when it was last used; never its secret.",
+    )
     @blp.requires(Role.admin)
     @blp.response(200, ApiKeySchema)
     @blp.problems(404)

@@ -44,7 +44,12 @@ class EventCollection(MethodView):
         page = PageRequest.from_args(args)
         return service.list_events(get_session(), args, page)
 
-    @blp.doc(operationId="create_event", summary="Record an event")
+    @blp.doc(
+        operationId="create_event",
+        summary="Record an event",
+        description="Participants, topics and the parent are ids or slugs (the parent an event id); "
+        "the end is not before the start.",
+    )
     @blp.arguments(EventCreateSchema, example=EVENT_CREATE_EXAMPLE)
     @blp.response(201, EventSchema, headers={"Location": LOCATION_HEADER})
     def post(self, data: dict[str, Any]) -> tuple[Event, int, dict[str, str]]:
@@ -58,7 +63,11 @@ EVENT_PARAMETER = id_parameter("event", seed_id_text("events", "alaska-summit"))
 @blp.route("/<event>", parameters=[EVENT_PARAMETER])
 @blp.etag
 class EventItem(MethodView):
-    @blp.doc(operationId="get_event", summary="Get an event")
+    @blp.doc(
+        operationId="get_event",
+        summary="Get an event",
+        description="With its participants, topics and sources; `as_of` gives it as it was then.",
+    )
     @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, EventSchema)
     @blp.problems(404)

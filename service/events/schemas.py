@@ -108,7 +108,14 @@ class ParticipantSchema(Schema):
         example = PUTIN_PARTICIPANT
 
     actor = fields.Nested(ActorRefSchema, required=True)
-    role = fields.Enum(ParticipantRole, by_value=True, required=True)
+    role = fields.Enum(
+        ParticipantRole,
+        by_value=True,
+        required=True,
+        metadata={
+            "description": "What part the actor played: host, participant, initiator, target or mediator."
+        },
+    )
 
 
 class EventCreateSchema(Schema):
@@ -146,7 +153,7 @@ class EventCreateSchema(Schema):
     end_precision = fields.Enum(
         Precision, by_value=True, allow_none=True, metadata={"description": "How precisely `end` is known."}
     )
-    location = fields.Nested(LocationSchema, allow_none=True)
+    location = fields.Nested(LocationSchema, allow_none=True, metadata={"description": "Where it happened."})
     participants = fields.List(
         fields.Nested(ParticipantInputSchema),
         validate=validate.Length(max=100),
@@ -186,29 +193,65 @@ class EventSchema(Schema):
         example = EVENT_EXAMPLE
 
     id = fields.UUID(required=True, metadata={"description": "Server-made identifier."})
-    title = fields.String(required=True)
-    kind = fields.Enum(EventKind, by_value=True, required=True)
-    description = fields.String(required=True, allow_none=True)
+    title = fields.String(required=True, metadata={"description": "What happened, in a few words."})
+    kind = fields.Enum(
+        EventKind,
+        by_value=True,
+        required=True,
+        metadata={"description": "What sort of event: summit, meeting, speech, attack, agreement ..."},
+    )
+    description = fields.String(
+        required=True, allow_none=True, metadata={"description": "More about it; null if none."}
+    )
     start = WorldDate(
         required=True,
         attribute="start_at",
         metadata={"description": "Start of the period it began in (UTC)."},
     )
-    start_precision = fields.Enum(Precision, by_value=True, required=True)
+    start_precision = fields.Enum(
+        Precision,
+        by_value=True,
+        required=True,
+        metadata={"description": "How precisely `start` is known: year, month, day or minute."},
+    )
     end = WorldDate(
         required=True,
         allow_none=True,
         attribute="end_at",
         metadata={"description": "Start of the period it ended in (UTC)."},
     )
-    end_precision = fields.Enum(Precision, by_value=True, required=True, allow_none=True)
-    location = fields.Nested(LocationSchema, required=True, allow_none=True)
-    participants = fields.List(fields.Nested(ParticipantSchema), required=True)
-    topics = fields.List(fields.Nested(TopicRefSchema), required=True)
-    sources = fields.List(fields.Nested(SourceSchema), required=True)
-    parent = fields.Nested(EventRefSchema, required=True, allow_none=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    end_precision = fields.Enum(
+        Precision,
+        by_value=True,
+        required=True,
+        allow_none=True,
+        metadata={"description": "How precisely `end` is known; null when there is no end."},
+    )
+    location = fields.Nested(
+        LocationSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where it happened; null if not recorded."},
+    )
+    participants = fields.List(
+        fields.Nested(ParticipantSchema),
+        required=True,
+        metadata={"description": "The actors that took part, each in a role."},
+    )
+    topics = fields.List(
+        fields.Nested(TopicRefSchema), required=True, metadata={"description": "The topics it bears on."}
+    )
+    sources = fields.List(
+        fields.Nested(SourceSchema), required=True, metadata={"description": "Where it was reported."}
+    )
+    parent = fields.Nested(
+        EventRefSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The larger event it is part of; null if none."},
+    )
+    created_at = fields.DateTime(required=True, metadata={"description": "When recorded (UTC)."})
+    updated_at = fields.DateTime(required=True, metadata={"description": "When last changed (UTC)."})
 
 
 class EventQuerySchema(PageQuerySchema):

@@ -43,7 +43,11 @@ class RelationCollection(MethodView):
         page = PageRequest.from_args(args)
         return service.list_relations(get_session(), args, page)
 
-    @blp.doc(operationId="create_relation", summary="Record a relation")
+    @blp.doc(
+        operationId="create_relation",
+        summary="Record a relation",
+        description="Subject and object are actor ids or slugs; dates bound when it holds.",
+    )
     @blp.arguments(RelationCreateSchema, example=RELATION_CREATE_EXAMPLE)
     @blp.response(201, RelationSchema, headers={"Location": LOCATION_HEADER})
     def post(self, data: dict[str, Any]) -> tuple[ActorRelation, int, dict[str, str]]:
@@ -59,7 +63,11 @@ RELATION_PARAMETER = id_parameter(
 @blp.route("/<relation>", parameters=[RELATION_PARAMETER])
 @blp.etag
 class RelationItem(MethodView):
-    @blp.doc(operationId="get_relation", summary="Get a relation")
+    @blp.doc(
+        operationId="get_relation",
+        summary="Get a relation",
+        description="By id; `as_of` gives it as it was then.",
+    )
     @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, RelationSchema)
     @blp.problems(404)
@@ -80,7 +88,11 @@ class RelationItem(MethodView):
         blp.check_etag(current, RelationSchema)
         return service.update_relation(session, current, changes)
 
-    @blp.doc(operationId="delete_relation", summary="Delete a relation")
+    @blp.doc(
+        operationId="delete_relation",
+        summary="Delete a relation",
+        description="Its history stays readable at `/revisions`.",
+    )
     @blp.response(204)
     @blp.problems(404, 412)
     def delete(self, relation: str) -> None:

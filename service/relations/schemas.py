@@ -69,15 +69,31 @@ class RelationSchema(Schema):
         description = "A relation between two actors over a span of time."
         example = RELATION_EXAMPLE
 
-    id = fields.UUID(required=True)
+    id = fields.UUID(required=True, metadata={"description": "Server-made identifier."})
     subject = fields.Nested(ActorRefSchema, required=True)
     object = fields.Nested(ActorRefSchema, required=True)
-    kind = fields.Enum(RelationKind, by_value=True, required=True)
-    valid_from = fields.Date(required=True, allow_none=True)
-    valid_until = fields.Date(required=True, allow_none=True)
-    source = fields.Nested(SourceSchema, required=True, allow_none=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    kind = fields.Enum(
+        RelationKind,
+        by_value=True,
+        required=True,
+        metadata={
+            "description": "The relation: ally, adversary, member_of, leader_of, part_of or negotiates_with."
+        },
+    )
+    valid_from = fields.Date(
+        required=True, allow_none=True, metadata={"description": "First day it holds; null when open."}
+    )
+    valid_until = fields.Date(
+        required=True, allow_none=True, metadata={"description": "Last day it holds; null when open."}
+    )
+    source = fields.Nested(
+        SourceSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where the relation is stated; null if not recorded."},
+    )
+    created_at = fields.DateTime(required=True, metadata={"description": "When recorded (UTC)."})
+    updated_at = fields.DateTime(required=True, metadata={"description": "When last changed (UTC)."})
 
 
 class RelationQuerySchema(PageQuerySchema):

@@ -62,7 +62,11 @@ STATEMENT_PARAMETER = id_parameter("statement", seed_id_text("statements", "trum
 @blp.route("/<statement>", parameters=[STATEMENT_PARAMETER])
 @blp.etag
 class StatementItem(MethodView):
-    @blp.doc(operationId="get_statement", summary="Get a statement")
+    @blp.doc(
+        operationId="get_statement",
+        summary="Get a statement",
+        description="With its positions, mentions and source; `as_of` gives it as it was then.",
+    )
     @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, StatementSchema)
     @blp.problems(404)

@@ -233,15 +233,52 @@ class StatementSchema(Schema):
     id = fields.UUID(required=True, metadata={"description": "Server-made identifier."})
     actor = fields.Nested(ActorRefSchema, required=True, metadata={"description": "Who said it."})
     text = fields.String(required=True, metadata={"description": "What was said, verbatim."})
-    kind = fields.Enum(StatementKind, by_value=True, required=True)
+    kind = fields.Enum(
+        StatementKind,
+        by_value=True,
+        required=True,
+        metadata={
+            "description": "How it was said: quote, paraphrase, post, repost, speech, interview or document."
+        },
+    )
     said_at = WorldDate(required=True, metadata={"description": "Start of the period it was said in (UTC)."})
-    said_at_precision = fields.Enum(Precision, by_value=True, required=True)
-    language = fields.String(required=True, allow_none=True)
-    source = fields.Nested(SourceSchema, required=True, allow_none=True)
-    reposted_from = fields.Nested(RepostedFromSchema, required=True, allow_none=True)
-    event = fields.Nested(EventRefSchema, required=True, allow_none=True)
-    positions = fields.List(fields.Nested(PositionSchema), required=True)
-    mentions = fields.List(fields.Nested(ActorRefSchema), required=True)
+    said_at_precision = fields.Enum(
+        Precision,
+        by_value=True,
+        required=True,
+        metadata={"description": "How precisely `said_at` is known: year, month, day or minute."},
+    )
+    language = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "BCP 47 language tag of the text; null if not recorded."},
+    )
+    source = fields.Nested(
+        SourceSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Where it was published; null if not recorded."},
+    )
+    reposted_from = fields.Nested(
+        RepostedFromSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "For a repost, whose post it was; null otherwise."},
+    )
+    event = fields.Nested(
+        EventRefSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The event it was said at; null if none."},
+    )
+    positions = fields.List(
+        fields.Nested(PositionSchema),
+        required=True,
+        metadata={"description": "The positions it takes, one per topic."},
+    )
+    mentions = fields.List(
+        fields.Nested(ActorRefSchema), required=True, metadata={"description": "The actors it names."}
+    )
     article = fields.Nested(
         ArticleSpanSchema,
         required=True,
