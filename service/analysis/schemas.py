@@ -178,22 +178,34 @@ class PositionPointSchema(Schema):
     statement = fields.Nested(StatementExcerptSchema, required=True)
 
 
-class PositionsChartQuerySchema(Schema):
-    topic = Reference("topic", required=True, metadata={"example": "ukraine-territorial-integrity"})
-    since = WorldDate(metadata={"description": "From this date or instant."})
-    until = WorldDate(metadata={"description": "To the end of this date, or this instant."})
-    min_delta = fields.Float(
+def min_delta_field(description: str) -> fields.Float:
+    return fields.Float(
         load_default=0.5,
         validate=validate.Range(
             min=0, max=2, min_inclusive=False, error="Must be more than 0 and at most 2."
         ),
-        metadata={"description": "Smallest change that is drawn as a shift (0 < x ≤ 2).", "example": 0.5},
+        metadata={"description": description, "example": 0.5},
     )
-    lookback_days = fields.Integer(
+
+
+def lookback_days_field() -> fields.Integer:
+    return fields.Integer(
         load_default=7,
         validate=validate.Range(min=0, max=365),
-        metadata={"description": "As for shifts: days before a shift from which events count.", "example": 7},
+        metadata={
+            "description": "Days before the earlier position from which events count as between "
+            "(0 to 365, default 7).",
+            "example": 7,
+        },
     )
+
+
+class PositionsChartQuerySchema(Schema):
+    topic = Reference("topic", required=True, metadata={"example": "ukraine-territorial-integrity"})
+    since = WorldDate(metadata={"description": "From this date or instant."})
+    until = WorldDate(metadata={"description": "To the end of this date, or this instant."})
+    min_delta = min_delta_field("Smallest change that is drawn as a shift (0 < x ≤ 2).")
+    lookback_days = lookback_days_field()
 
     @validates_schema
     def _since_not_after_until(self, data: dict[str, Any], **_: Any) -> None:
@@ -205,25 +217,8 @@ class PositionsChartQuerySchema(Schema):
 
 class ShiftsQuerySchema(PageQuerySchema):
     topic = Reference("topic", metadata={"description": "Only this topic; every topic when absent."})
-    min_delta = fields.Float(
-        load_default=0.5,
-        validate=validate.Range(
-            min=0, max=2, min_inclusive=False, error="Must be more than 0 and at most 2."
-        ),
-        metadata={
-            "description": "Smallest change in value that counts as a shift (0 < x ≤ 2).",
-            "example": 0.5,
-        },
-    )
-    lookback_days = fields.Integer(
-        load_default=7,
-        validate=validate.Range(min=0, max=365),
-        metadata={
-            "description": "Days before the earlier position from which events count as between "
-            "(0 to 365, default 7).",
-            "example": 7,
-        },
-    )
+    min_delta = min_delta_field("Smallest change in value that counts as a shift (0 < x ≤ 2).")
+    lookback_days = lookback_days_field()
 
 
 class ShiftEndSchema(Schema):
