@@ -46,6 +46,13 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    # Full-text search lives outside the models (migration 0006, service/search.py).
+    if type_ == "table" and name is not None and "_fts" in name:
+        return False
+    return not (type_ == "column" and name == "search_vector")
+
+
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     # Migrations spell out plain SQLAlchemy types, so they never import the app's code.
     if type_ == "type" and isinstance(obj, UTCDateTime):
@@ -77,6 +84,7 @@ def _migrate(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_item=_render_item,
+        include_name=_include_name,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pycountry
@@ -11,6 +12,14 @@ from service.text import SLUG_MAX_LENGTH, SLUG_PATTERN, looks_like_uuid
 
 # PostgreSQL cannot store NUL in text; say so in the contract rather than fail in the database.
 _NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")
+_WORD = re.compile(r"\w")
+
+
+def _has_a_word(value: str) -> None:
+    # A plain function, not a pattern: JSON Schema's \w is ASCII only, Python's is Unicode.
+    if not _WORD.search(value):
+        raise ValidationError("Give at least one word to search for.")
+
 
 # ISO 3166-1 alpha-2, plus XK (Kosovo), which the EU and others use for a user-assigned code.
 COUNTRY_CODES = tuple(sorted({country.alpha_2 for country in pycountry.countries} | {"XK"}))
@@ -20,6 +29,13 @@ def Text(*, max_length: int, min_length: int = 1, **kwargs: Any) -> fields.Strin
     """A string with bounds and no NUL characters."""
     validators = [validate.Length(min=min_length, max=max_length), _NO_NUL]
     return fields.String(validate=validators, **kwargs)
+
+
+def SearchQuery(**kwargs: Any) -> fields.String:
+    """Words to search for (full text): some letters or digits, at most 200 characters."""
+    field = Text(max_length=200, **kwargs)
+    field.validators.append(_has_a_word)
+    return field
 
 
 def Slug(**kwargs: Any) -> fields.String:

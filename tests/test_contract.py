@@ -83,6 +83,10 @@ def _within_rules(case: schemathesis.Case, query: dict[str, Any], body: Any) -> 
     for name in ("actor", "participant", "mentions", "topic", "event", "subject", "object"):
         if query.get(name) is not None:
             query[name] = KNOWN_REFERENCES[name]
+    if query.get("q") is not None or query.get("sort") == "relevance":
+        # Full-text search needs a word (a rule for Unicode letters, not a JSON Schema pattern),
+        # and relevance needs a search.
+        query["q"] = "Ukraine"
     if query.get("actors") is not None:
         query["actors"] = "donald-trump,volodymyr-zelensky"
     if query.get("since") and query.get("until"):

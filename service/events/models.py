@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Enum, Float, ForeignKey, Index, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from service.dates import Precision
 from service.db import Base, JSONType, RecordMixin, UTCDateTime
@@ -92,6 +92,8 @@ class Event(RecordMixin, Base):
         order_by=(EventParticipant.role, EventParticipant.actor_id),
     )
     topics: Mapped[list[Topic]] = relationship(secondary=event_topics, passive_deletes=True, lazy="raise")
+    # Set by a full-text search (service/search.py); None otherwise.
+    relevance: Mapped[float | None] = query_expression()
     parent: Mapped[Event | None] = relationship(remote_side="Event.id", lazy="raise")
 
     __table_args__ = (

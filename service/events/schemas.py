@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from service.dates import Precision, WorldDate, validate_range
 from service.events.models import EventKind, ParticipantRole
-from service.fields import CountryCode, Reference, Text
+from service.fields import CountryCode, Reference, SearchQuery, Text
 from service.pagination import PageQuerySchema
 from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema
 from service.statements.schemas import SourceSchema
@@ -273,10 +273,18 @@ class EventQuerySchema(PageQuerySchema):
             "example": "2025-09-30",
         }
     )
+    q = SearchQuery(
+        metadata={
+            "description": "Words to find in the title or description (full text, stemmed).",
+            "example": "summit",
+        }
+    )
     sort = fields.String(
-        load_default="-start",
-        validate=validate.OneOf(["start", "-start"]),
-        metadata={"description": "`-start` (latest first, the default) or `start`."},
+        validate=validate.OneOf(["start", "-start", "relevance"]),
+        metadata={
+            "description": "`-start` (latest first), `start`, or `relevance` (best match first, with `q` "
+            "only). Default: `relevance` with `q`, else `-start`."
+        },
     )
 
     @validates_schema

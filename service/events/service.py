@@ -18,9 +18,11 @@ from service.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references import FieldReferences, parse_uuid
 from service.referrers import count_where, ensure_unreferenced, register_referrer
 from service.revisions.service import History
+from service.search import register_searchable, relevance_order, searched
 from service.topics.models import Topic
 
 NOUN = "event"
+register_searchable("events", Event.id)
 HISTORY = History("event", EventSchema)
 ORDERS = {
     "-start": SortOrder("events", "-start", (Event.start_at, Event.id), descending=True),
@@ -70,7 +72,11 @@ def list_events(session: Session, filters: dict[str, Any], page: PageRequest) ->
         statement = statement.where(Event.ends_before > range_start(since))
     if (until := filters.get("until")) is not None:
         statement = statement.where(Event.start_at < range_end(until))
-    return fetch_page(session, statement, ORDERS[filters.get("sort", "-start")], page)
+    statement, sort, relevance = searched(session, statement, filters, "-start")
+    if relevance is not None and sort == "relevance":
+        order = relevance_order("events", relevance, Event.id)
+        return fetch_page(session, statement, order, page, key_of=lambda found: (found.relevance, found.id))
+    return fetch_page(session, statement, ORDERS[sort], page)
 
 
 def get_event(session: Session, event_id: str, *, for_update: bool = False) -> Event:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, Index, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from service.dates import Precision
 from service.db import Base, RecordMixin, UTCDateTime
@@ -90,6 +90,8 @@ class Statement(RecordMixin, Base):
     article_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("articles.id"))
     article_span_start: Mapped[int | None] = mapped_column()
     article_span_end: Mapped[int | None] = mapped_column()
+    # Set by a full-text search (service/search.py); None otherwise.
+    relevance: Mapped[float | None] = query_expression()
 
     actor: Mapped[Actor] = relationship(lazy="raise")
     event: Mapped[Event | None] = relationship(lazy="raise")

@@ -5,7 +5,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from service.dates import Precision, WorldDate, validate_range
-from service.fields import HttpUrl, Reference, Text
+from service.fields import HttpUrl, Reference, SearchQuery, Text
 from service.pagination import PageQuerySchema
 from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema
 from service.statements.models import StatementKind
@@ -306,10 +306,19 @@ class StatementQuerySchema(PageQuerySchema):
             "example": "2025-09-30",
         }
     )
+    q = SearchQuery(
+        metadata={
+            "description": "Words to find in the text or the source's title (full text, stemmed: "
+            '"strikes" finds "strike"; "a phrase", -word and or work on PostgreSQL).',
+            "example": "territory",
+        }
+    )
     sort = fields.String(
-        load_default="-said_at",
-        validate=validate.OneOf(["said_at", "-said_at"]),
-        metadata={"description": "`-said_at` (newest first, the default) or `said_at`."},
+        validate=validate.OneOf(["said_at", "-said_at", "relevance"]),
+        metadata={
+            "description": "`-said_at` (newest first), `said_at`, or `relevance` (best match first, "
+            "with `q` only). Default: `relevance` with `q`, else `-said_at`."
+        },
     )
 
     @validates_schema

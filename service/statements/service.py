@@ -17,11 +17,13 @@ from service.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references import FieldReferences, parse_uuid
 from service.referrers import count_where, ensure_unreferenced, register_referrer
 from service.revisions.service import History
+from service.search import register_searchable, relevance_order, searched
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.statements.schemas import StatementSchema
 from service.topics.models import Topic
 
 NOUN = "statement"
+register_searchable("statements", Statement.id)
 HISTORY = History("statement", StatementSchema)
 ORDERS = {
     "-said_at": SortOrder("statements", "-said_at", (Statement.said_at, Statement.id), descending=True),
@@ -86,7 +88,11 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
         statement = statement.where(Statement.said_at >= range_start(since))
     if (until := filters.get("until")) is not None:
         statement = statement.where(Statement.said_at < range_end(until))
-    return fetch_page(session, statement, ORDERS[filters.get("sort", "-said_at")], page)
+    statement, sort, relevance = searched(session, statement, filters, "-said_at")
+    if relevance is not None and sort == "relevance":
+        order = relevance_order("statements", relevance, Statement.id)
+        return fetch_page(session, statement, order, page, key_of=lambda found: (found.relevance, found.id))
+    return fetch_page(session, statement, ORDERS[sort], page)
 
 
 def get_statement(session: Session, statement_id: str, *, for_update: bool = False) -> Statement:

@@ -1,0 +1,93 @@
+"""Full-text search, the same for statements and events on both databases.
+
+PostgreSQL: a generated `search_vector` (tsvector, language-aware for statements) with a GIN
+index; the query is read as a web search (words, "phrases", -not, or) in the simple and the
+main stemmed configurations, so "strikes" finds "strike" whatever the statement's language.
+SQLite: an FTS5 table per searched table (porter stemming, accents folded), kept by triggers;
+every word of the query must appear. Migration 0006 builds both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Double, Float, Select, and_, cast, func, literal_column, select, text
+from sqlalchemy.orm import Session, with_expression
+from sqlalchemy.sql.elements import ColumnElement
+
+from service.errors import ValidationFailed
+from service.pagination import SortOrder
+
+# Configurations a query is read in on PostgreSQL (migration 0006 indexes each statement in
+# the configuration of its language).
+QUERY_CONFIGS = ("simple", "english", "german", "french", "spanish", "russian")
+WORD = re.compile(r"\w+")
+
+
+def has_words(q: str) -> bool:
+    return WORD.search(q) is not None
+
+
+@dataclass(frozen=True)
+class Searchable:
+    table: str  # "statements" or "events"
+    id_column: Any  # the model's id column
+
+    def match(self, session: Session, q: str) -> tuple[ColumnElement[bool], ColumnElement[float]]:
+        """A condition for the rows that match `q`, and each row's relevance (higher first)."""
+        if session.get_bind().dialect.name == "postgresql":
+            return self._postgresql(q)
+        return self._sqlite(q)
+
+    def _postgresql(self, q: str) -> tuple[ColumnElement[bool], ColumnElement[float]]:
+        vector: Any = literal_column(f"{self.table}.search_vector")
+        query: Any = None
+        for config in QUERY_CONFIGS:
+            part = func.websearch_to_tsquery(text(f"'{config}'::regconfig"), q)
+            query = part if query is None else query.op("||")(part)
+        # As double precision: ts_rank's float4, sent as text, would not round-trip in a cursor.
+        return vector.op("@@")(query), cast(func.ts_rank(vector, query), Double)
+
+    def _sqlite(self, q: str) -> tuple[ColumnElement[bool], ColumnElement[float]]:
+        # Every word, each quoted: the user's text is never read as FTS5 query syntax.
+        expression = " ".join('"' + word + '"' for word in WORD.findall(q))
+        fts = f"{self.table}_fts"
+
+        def matches() -> Any:
+            return text(f"{fts} MATCH :fts_query").bindparams(fts_query=expression)
+
+        matching: Any = select(literal_column(f"{fts}.id")).select_from(text(fts)).where(matches())
+        score = (
+            select(literal_column(f"-bm25({fts})", Float))
+            .select_from(text(fts))
+            .where(and_(matches(), literal_column(f"{fts}.id") == self.id_column))
+            .scalar_subquery()
+        )
+        return self.id_column.in_(matching), score
+
+
+def searched(
+    session: Session, statement: Select[Any], filters: dict[str, Any], default_sort: str
+) -> tuple[Select[Any], str, Any]:
+    """Narrow a list to what `q` finds; the sort to use, and the relevance (None without q)."""
+    q, sort = filters.get("q"), filters.get("sort") or ("relevance" if filters.get("q") else default_sort)
+    if sort == "relevance" and not q:
+        raise ValidationFailed({"sort": ["`relevance` needs `q`, the words to search for."]})
+    if not q:
+        return statement, sort, None
+    entity = statement.column_descriptions[0]["entity"]
+    condition, relevance = SEARCHABLE[entity.__tablename__].match(session, q)
+    return statement.where(condition).options(with_expression(entity.relevance, relevance)), sort, relevance
+
+
+def relevance_order(list_name: str, relevance: Any, id_column: Any) -> SortOrder:
+    return SortOrder(list_name, "relevance", (relevance, id_column), descending=True)
+
+
+SEARCHABLE: dict[str, Searchable] = {}
+
+
+def register_searchable(table: str, id_column: Any) -> None:
+    SEARCHABLE[table] = Searchable(table, id_column)
