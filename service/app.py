@@ -16,6 +16,7 @@ from service.analysis.routes import blp as analysis_blueprint
 from service.articles.routes import blp as articles_blueprint
 from service.auth import access
 from service.auth.routes import blp as keys_blueprint
+from service.bulk.routes import blp as bulk_blueprint
 from service.config import Settings
 from service.errors import register_error_handlers
 from service.events.routes import blp as events_blueprint
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(relations_blueprint)
     api.register_blueprint(analysis_blueprint)
     api.register_blueprint(articles_blueprint)
+    api.register_blueprint(bulk_blueprint)
     api.register_blueprint(changes_blueprint)
     api.register_blueprint(keys_blueprint)
     api.register_blueprint(health_blueprint)

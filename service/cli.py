@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from marshmallow import ValidationError
 
 from service import migrate
@@ -14,6 +15,9 @@ from service.articles.schemas import ArticleCreateSchema
 from service.articles.service import drafts_table, ingest_article
 from service.auth.roles import Role
 from service.auth.service import create_key
+from service.bulk.records import BY_PLURAL
+from service.bulk.service import export_lines, import_lines
+from service.dates import WorldDate, range_start
 from service.db import get_database, get_session
 from service.demo.load import load_story
 from service.openapi import check_breaking_command, write_openapi_command
@@ -101,10 +105,41 @@ def ingest_article_command(
     click.echo(drafts_table(article))
 
 
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--mode", type=click.Choice(["all", "continue"]), default="all", show_default=True)
+def import_command(file: Any, mode: str) -> None:
+    """Import NDJSON records from FILE (any size), with a progress bar."""
+    lines = file.readlines()
+    with click.progressbar(lines, label="Importing") as progress:
+        report = import_lines(get_database(), progress, mode)
+    for result in report.results:
+        for field, messages in result.errors.items():
+            click.echo(f"line {result.line} {field}: {'; '.join(messages)}", err=True)
+    if not report.written:
+        raise click.ClickException(f"{report.failed} line(s) refused; nothing was written.")
+    click.echo(f"Imported {report.created} record(s); {report.failed} line(s) refused.")
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("kind", type=click.Choice(sorted(BY_PLURAL)))
+@click.option("--since", help="Only records changed at or after this date or instant.")
+@click.option("--output", type=click.File("w", encoding="utf-8"), default="-", show_default=True)
+def export_command(kind: str, since: str | None, output: Any) -> None:
+    """Write every record of KIND as NDJSON lines."""
+    start = range_start(WorldDate().deserialize(since)) if since else None
+    for line in export_lines(get_session(), kind, start):
+        output.write(line)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(articles_cli)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
     app.cli.add_command(write_openapi_command)
     app.cli.add_command(check_breaking_command)

@@ -116,6 +116,7 @@ def test_tags_group_operations_by_resource_in_reading_order(app: Flask) -> None:
         "relations",
         "analysis",
         "articles",
+        "bulk",
         "changes",
         "keys",
         "health",

@@ -31,7 +31,7 @@ def _count_relations_of(session: Session, actor_id: uuid.UUID) -> int:
 register_referrer("actors", "relations", _count_relations_of)
 
 
-def _with_actors(statement: Select[Any]) -> Select[Any]:
+def with_actors(statement: Select[Any]) -> Select[Any]:
     return statement.options(joinedload(ActorRelation.subject), joinedload(ActorRelation.object))
 
 
@@ -43,7 +43,7 @@ def list_relations(session: Session, filters: dict[str, Any], page: PageRequest)
         if filters.get(name)
     }
     references.raise_if_any()
-    statement = _with_actors(select(ActorRelation))
+    statement = with_actors(select(ActorRelation))
     if actor := resolved.get("actor"):
         statement = statement.where(
             or_(ActorRelation.subject_id == actor.id, ActorRelation.object_id == actor.id)
@@ -65,7 +65,7 @@ def list_relations(session: Session, filters: dict[str, Any], page: PageRequest)
 def get_relation(session: Session, relation_id: str, *, for_update: bool = False) -> ActorRelation:
     """A relation by its id; `for_update` locks its row until the transaction ends."""
     parsed = parse_uuid(relation_id)
-    query = _with_actors(select(ActorRelation)).where(ActorRelation.id == parsed)
+    query = with_actors(select(ActorRelation)).where(ActorRelation.id == parsed)
     if for_update:
         query = query.with_for_update(of=ActorRelation).execution_options(populate_existing=True)
     relation: ActorRelation | None = session.scalars(query).one_or_none() if parsed else None

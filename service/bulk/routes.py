@@ -1,0 +1,91 @@
+"""Bulk import (NDJSON) and streamed export of every resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g, request, stream_with_context
+from flask.views import MethodView
+
+from service.auth.roles import Role
+from service.bulk import service
+from service.bulk.schemas import (
+    EXPORT_EXAMPLE,
+    IMPORT_EXAMPLE,
+    NDJSON,
+    ExportQuerySchema,
+    ImportQuerySchema,
+    ImportReportSchema,
+)
+from service.dates import range_start
+from service.db import get_database, get_session
+from service.errors import MissingBody, UnsupportedMediaType, ValidationFailed
+from service.smorest import Blueprint
+
+blp = Blueprint(
+    "bulk",
+    __name__,
+    url_prefix="/api/v1",
+    description="Many records at once: NDJSON import, and export of every resource as NDJSON.",
+)
+
+
+@blp.route("/import")
+class Import(MethodView):
+    @blp.doc(
+        operationId="import_records",
+        summary="Import records from NDJSON",
+        description="One JSON object a line: `type` (actor, topic, event, statement, relation) and the "
+        "fields its create request takes, references as ids or slugs; an `id` is kept, so an export "
+        "imports as the same data. Records that others refer to come first. Needs an admin key. "
+        "Files larger than the body limit go through `flask --app service.app import FILE`.",
+        requestBody={
+            "required": True,
+            "content": {NDJSON: {"schema": {"type": "string"}, "example": IMPORT_EXAMPLE}},
+        },
+    )
+    @blp.requires(Role.admin)
+    @blp.arguments(ImportQuerySchema, location="query")
+    @blp.response(200, ImportReportSchema)
+    @blp.problems(400, 413, 415)
+    def post(self, args: dict[str, Any]) -> service.ImportReport:
+        if request.mimetype != NDJSON:
+            raise UnsupportedMediaType(f"Send the records as {NDJSON}, not '{request.mimetype or 'none'}'.")
+        if not request.content_length:
+            raise MissingBody("The request needs a body of NDJSON lines.")
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise MissingBody(f"The body is not UTF-8: {exc}") from None
+        report = service.import_lines(get_database(), text.splitlines(), args["mode"], g.get("session_info"))
+        if not report.results:
+            raise ValidationFailed({"_body": ["The file has no records."]})
+        if not report.written:
+            errors = {
+                f"line {r.line}.{name}": messages
+                for r in report.results
+                for name, messages in r.errors.items()
+            }
+            raise ValidationFailed(errors, f"{report.failed} line(s) refused; nothing was written.")
+        return report
+
+
+@blp.route("/export")
+class Export(MethodView):
+    @blp.doc(
+        operationId="export_records",
+        summary="Export records as NDJSON",
+        description="Every record of a type, oldest first, one JSON line each, in the form import takes "
+        "(references as ids). Streamed: any number of records, in constant memory.",
+        responses={
+            "200": {
+                "description": "The records.",
+                "content": {NDJSON: {"schema": {"type": "string"}, "example": EXPORT_EXAMPLE}},
+            }
+        },
+    )
+    @blp.arguments(ExportQuerySchema, location="query")
+    def get(self, args: dict[str, Any]) -> Response:
+        since = range_start(args["since"]) if args.get("since") is not None else None
+        lines = service.export_lines(get_session(), args["type"], since)
+        return Response(stream_with_context(lines), mimetype=NDJSON)
