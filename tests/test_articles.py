@@ -301,3 +301,23 @@ def test_a_filter_with_a_nul_character_is_refused_not_a_server_error(client: Fla
     response = client.get("/api/v1/articles", query_string={"publisher": "Example\x00News"})
 
     assert "publisher" in assert_problem(response, 422, "validation-error")["errors"]
+
+
+def test_he_said_is_read_as_the_person_named_before(demo: FlaskClient) -> None:
+    text = 'Zelensky spoke in Kyiv. He said "we will not give up land" on Tuesday.'
+
+    drafts = _ingest(demo, text)["drafts"]
+
+    assert [(d["text"], d["speaker"]["slug"]) for d in drafts] == [
+        ("we will not give up land", "volodymyr-zelensky")
+    ]
+
+
+def test_a_text_with_more_drafts_than_anyone_can_review_is_refused_quickly(client: FlaskClient) -> None:
+    client.post("/api/v1/actors", json={"name": "Jane Roe", "kind": "person"})
+    text = 'Jane Roe said "yes" and "no". ' * 600
+
+    response = client.post("/api/v1/articles", json={**ARTICLE, "text": text})
+
+    assert "text" in assert_problem(response, 422, "validation-error")["errors"]
+    assert client.get("/api/v1/articles").get_json()["items"] == []

@@ -18,7 +18,8 @@ Rules, most specific first (a quote claimed by one rule is not claimed again):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_right, insort
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -30,7 +31,10 @@ SIGNATURE = re.compile(
     r"(?P<author>[^\n()—–]{1,80}?)[ \t]*\((?P<handle>@\w{1,30})\)[ \t]*"
     rf"(?P<date>(?:{MONTHS})[ \t]+\d{{1,2}},[ \t]*\d{{4}})"
 )
-NAME = r"[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){0,3}"
+# Up to four capitalised words or initials ("J. D. Vance"); a full stop ends a name otherwise,
+# so "Kyiv. He said" is not a speaker called "Kyiv. He".
+NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w’'\-]*)"
+NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}}"
 QUOTE = r"“(?P<quote>[^“”]{2,5000})”|\"(?P<plain>[^\"\n]{2,5000})\"|‘(?P<single>[^‘’\n]{2,300})’"
 VERB_KINDS = {
     "reposted": "repost",
@@ -52,6 +56,7 @@ SPEAKER_THEN_QUOTE = re.compile(
 COLON = re.compile(rf"(?P<speaker>{NAME}):[ \t]+(?P<words>\S[^\n]*)")
 ANY_QUOTE = re.compile(QUOTE)
 PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
+PRONOUNS = frozenset({"He", "She", "They", "It", "We", "I", "You"})
 LIST_ITEM = re.compile(r"[ \t]*[–•\-]")
 SENTENCE_END = re.compile(r"[.!?…][”\"’)]?\s+|\n")
 # Punctuation that closes the surrounding sentence, written inside the quote marks.
@@ -188,17 +193,22 @@ def _who(name: str, lexicon: Lexicon) -> Who:
     return Who(name, None, term.key if term else None)
 
 
-def _sentence_start(text: str, position: int, floor: int = 0) -> int:
-    start = floor
-    for end in SENTENCE_END.finditer(text, floor, position):
-        start = end.end()
-    return start
+class _Sentences:
+    """Where each sentence starts, found once, so looking one up costs a bisection."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [end.end() for end in SENTENCE_END.finditer(text)]
+
+    def start_of(self, position: int) -> int:
+        return self.starts[bisect_right(self.starts, position) - 1]
 
 
-def _speaker_near(text: str, quote_start: int, lexicon: Lexicon) -> tuple[Who, float] | None:
+def _speaker_near(
+    text: str, quote_start: int, lexicon: Lexicon, sentences: _Sentences
+) -> tuple[Who, float] | None:
     """The person named last before the quote in its sentence; else, if the sentence refers to
     someone as he or she, the person named last in the three sentences before."""
-    sentence = _sentence_start(text, quote_start)
+    sentence = sentences.start_of(quote_start)
     people = [
         (offset, term) for offset, term in lexicon.mentions(text, sentence, quote_start) if term.is_person
     ]
@@ -209,7 +219,7 @@ def _speaker_near(text: str, quote_start: int, lexicon: Lexicon) -> tuple[Who, f
         return None
     window = sentence
     for _ in range(3):
-        window = _sentence_start(text, max(window - 1, 0))
+        window = sentences.start_of(max(window - 1, 0))
         people = [
             (offset, term) for offset, term in lexicon.mentions(text, window, sentence) if term.is_person
         ]
@@ -221,14 +231,33 @@ def _speaker_near(text: str, quote_start: int, lexicon: Lexicon) -> tuple[Who, f
     return None
 
 
-def _overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
-    return any(start < other_end and other_start < end for other_start, other_end in taken)
+class _Taken:
+    """Spans already claimed by a rule, kept sorted: an overlap check is a bisection."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_right(self.spans, (start, end))
+        neighbours = self.spans[max(index - 1, 0) : index + 1]
+        return any(start < other_end and other_start < end for other_start, other_end in neighbours)
+
+    def add(self, start: int, end: int) -> None:
+        insort(self.spans, (start, end))
+
+
+class TooManyDrafts(ValueError):
+    """More drafts than an editor can review in one article."""
+
+
+MAX_DRAFTS = 1000
 
 
 def extract(text: str, lexicon: Lexicon, published_on: date | None = None) -> list[Candidate]:
     """Every draft the rules find, in the order of the text."""
     found: list[Candidate] = []
-    quotes_taken: list[tuple[int, int]] = []
+    quotes_taken = _Taken()
+    sentences = _Sentences(text)
     posts = list(_posts(text, lexicon))
 
     def post_at(position: int) -> _Post | None:
@@ -255,7 +284,7 @@ def extract(text: str, lexicon: Lexicon, published_on: date | None = None) -> li
                     post.link,
                 )
             )
-            quotes_taken.append((words_start, words_end))
+            quotes_taken.add(words_start, words_end)
 
     for rule, pattern, confidence in (
         ("quote-then-speaker", QUOTE_THEN_SPEAKER, 0.85),
@@ -263,23 +292,30 @@ def extract(text: str, lexicon: Lexicon, published_on: date | None = None) -> li
     ):
         for match in pattern.finditer(text):
             start, end = _trimmed(text, *_quote_span(match))
-            if _overlaps(start, end, quotes_taken):
+            if quotes_taken.overlaps(start, end):
                 continue
             carrier = post_at(start)
+            speaker, score = _who(match.group("speaker"), lexicon), confidence
+            if match.group("speaker") in PRONOUNS:
+                # "he said": whom the sentences before name, as for a quoted phrase.
+                near = _speaker_near(text, match.end("speaker"), lexicon, sentences)
+                if near is None:
+                    continue
+                speaker, score = near[0], min(confidence, near[1])
             found.append(
                 Candidate(
                     rule,
-                    confidence,
+                    score,
                     start,
                     end,
                     VERB_KINDS[match.group("verb")],
-                    _who(match.group("speaker"), lexicon),
+                    speaker,
                     carrier.author if carrier else None,
                     carrier.said_on if carrier else published_on,
                     carrier.link if carrier else None,
                 )
             )
-            quotes_taken.append((start, end))
+            quotes_taken.add(start, end)
 
     for paragraph in re.finditer(r"[^\n]+", text):
         if post_at(paragraph.start()) is not None:
@@ -288,16 +324,16 @@ def extract(text: str, lexicon: Lexicon, published_on: date | None = None) -> li
         if opening is None:
             continue
         start, end = _trimmed(text, opening.start("words"), paragraph.end(), quoted=False)
-        if not _overlaps(start, end, quotes_taken):
+        if not quotes_taken.overlaps(start, end):
             speaker = _who(opening.group("speaker"), lexicon)
             found.append(Candidate("speaker-colon", 0.6, start, end, "quote", speaker, None, published_on))
-            quotes_taken.append((start, end))
+            quotes_taken.add(start, end)
 
     for match in ANY_QUOTE.finditer(text):
         start, end = _trimmed(text, *_quote_span(match))
-        if _overlaps(start, end, quotes_taken) or post_at(start) is not None:
+        if quotes_taken.overlaps(start, end) or post_at(start) is not None:
             continue
-        near = _speaker_near(text, match.start(), lexicon)
+        near = _speaker_near(text, match.start(), lexicon, sentences)
         if near is None:
             continue
         speaker, confidence = near
@@ -306,6 +342,10 @@ def extract(text: str, lexicon: Lexicon, published_on: date | None = None) -> li
                 "quoted-phrase-near-speaker", confidence, start, end, "quote", speaker, None, published_on
             )
         )
-        quotes_taken.append((start, end))
+        quotes_taken.add(start, end)
 
+    if len(found) > MAX_DRAFTS:
+        raise TooManyDrafts(
+            f"The text yields {len(found)} drafts; at most {MAX_DRAFTS} can be reviewed at once."
+        )
     return sorted(found, key=lambda candidate: (candidate.start, candidate.end, candidate.rule))

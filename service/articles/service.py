@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.actors.models import Actor, ActorKind
-from service.articles.extract import Candidate, Lexicon, Term, extract
+from service.articles.extract import Candidate, Lexicon, Term, TooManyDrafts, extract
 from service.articles.models import Article, ArticleDraft, DraftStatus
 from service.dates import Precision, to_instant
 from service.errors import Conflict, NotFound, ValidationFailed
@@ -86,9 +86,11 @@ def ingest_article(session: Session, data: dict[str, Any]) -> Article:
         article.published_at = to_instant(article.published_at)
     published_on = article.published_at.date() if article.published_at else None
     known = lexicon(session)
-    article.drafts = [
-        _draft_from(candidate, article, known) for candidate in extract(article.text, known, published_on)
-    ]
+    try:
+        candidates = extract(article.text, known, published_on)
+    except TooManyDrafts as exc:
+        raise ValidationFailed({"text": [str(exc)]}) from None
+    article.drafts = [_draft_from(candidate, article, known) for candidate in candidates]
     session.add(article)
     session.commit()
     return get_article(session, str(article.id))
