@@ -108,6 +108,15 @@ def _within_rules(case: schemathesis.Case, query: dict[str, Any], body: Any) -> 
     for name in ("actor", "subject", "object"):
         if isinstance(body.get(name), str):
             body[name] = KNOWN_REFERENCES[name]
+    # Examples in one test share the demo records, so a PATCH may meet an end an earlier
+    # example left: a new start comes with its own (open) end.
+    if body.get("valid_from") and "valid_until" not in body:
+        body["valid_until"] = None
+    if case.path.startswith("/api/v1/events"):
+        if body.get("start") and "end" not in body:
+            body["end"] = None
+        if "end" not in body:
+            body.pop("end_precision", None)  # it would move the stored end, maybe before the start
     if body.get("valid_from") and body.get("valid_until"):
         body["valid_from"], body["valid_until"] = _ordered(body["valid_from"], body["valid_until"])
     elif body.get("valid_until"):
