@@ -23,6 +23,7 @@ from service.events.routes import blp as events_blueprint
 from service.health import blp as health_blueprint
 from service.logs import configure_logging
 from service.relations.routes import blp as relations_blueprint
+from service.representation import OrjsonProvider
 from service.revisions.routes import blp as changes_blueprint
 from service.smorest import BEARER_SCHEME, SECURITY_SCHEMES, Api
 from service.statements.routes import blp as statements_blueprint
@@ -95,9 +96,10 @@ def _install_request_hooks(app: Flask) -> None:
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_environment()
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.update(settings.flask_config())
     app.config.update(overrides)
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False
     configure_logging(logging.INFO)
 
     db.init_app(app, db.Database(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from service.articles.service import drafts_table, ingest_article
 from service.auth.roles import Role
 from service.auth.service import create_key
 from service.bulk.records import BY_PLURAL
-from service.bulk.service import export_lines, import_lines
+from service.bulk.service import export_lines, import_csv, import_lines
 from service.dates import WorldDate, range_start
 from service.db import get_database, get_session
 from service.demo.load import load_story
@@ -107,13 +109,26 @@ def ingest_article_command(
 
 @click.command("import")
 @with_appcontext
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--mode", type=click.Choice(["all", "continue"]), default="all", show_default=True)
-def import_command(file: Any, mode: str) -> None:
-    """Import NDJSON records from FILE (any size), with a progress bar."""
-    lines = file.readlines()
-    with click.progressbar(lines, label="Importing") as progress:
-        report = import_lines(get_database(), progress, mode)
+@click.option("--csv", "csv_type", type=click.Choice(sorted(BY_PLURAL)), help="FILE is CSV of this resource.")
+def import_command(file: Any, mode: str, csv_type: str | None) -> None:
+    """Import NDJSON records (or CSV rows of one resource) from FILE, of any size: it is read as
+    it goes, with a progress bar."""
+    size = os.fstat(file.fileno()).st_size if file.seekable() else None
+
+    def lines_read(progress: Any) -> Iterator[bytes]:
+        for line in file:
+            progress.update(len(line))
+            yield line
+
+    bar: Any = click.progressbar(length=size, label="Importing", show_pos=size is None)
+    with bar as progress:
+        if csv_type is None:
+            report = import_lines(get_database(), lines_read(progress), mode, keep_accepted=False)
+        else:
+            rows = (line.decode("utf-8") for line in lines_read(progress))
+            report = import_csv(get_database(), rows, csv_type, mode, keep_accepted=False)
     for result in report.results:
         for field, messages in result.errors.items():
             click.echo(f"line {result.line} {field}: {'; '.join(messages)}", err=True)

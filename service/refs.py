@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields
 
 from service.dates import Precision, WorldDate
+from service.representation import instant
 
 
 class ActorRefSchema(Schema):
@@ -76,3 +79,24 @@ class EventRefSchema(Schema):
     start_precision = fields.Enum(
         Precision, by_value=True, required=True, metadata={"description": "How precisely the start is known."}
     )
+
+
+def actor_ref(actor: Any) -> dict[str, Any]:
+    """What ActorRefSchema dumps, written directly (service/representation.py)."""
+    return {"id": str(actor.id), "slug": actor.slug, "name": actor.name}
+
+
+def topic_ref(topic: Any) -> dict[str, Any]:
+    """What TopicRefSchema dumps, written directly."""
+    return {"id": str(topic.id), "slug": topic.slug, "name": topic.name}
+
+
+def event_ref(event: Any) -> dict[str, Any]:
+    """What EventRefSchema dumps, written directly."""
+    return {
+        "id": str(event.id),
+        "title": event.title,
+        "kind": event.kind.value,
+        "start": instant(event.start_at),
+        "start_precision": event.start_precision.value,
+    }

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from service import migrate
 from service.app import create_app
 from service.auth.roles import Role
+from service.bulk import batched
 from service.config import Settings
 from service.db import get_database, get_session
 from service.demo.load import load_story
@@ -168,3 +169,156 @@ def test_the_cli_exports_and_imports_files(app: Flask, demo: FlaskClient, tmp_pa
     assert imported.exit_code == 0, imported.output
     assert "Imported 1 record(s)" in imported.output
     assert demo.get("/api/v1/actors/kaja-kallas").status_code == 200
+
+
+def _statement_line(**fields: Any) -> str:
+    line = {"type": "statement", "kind": "quote", "text": "Words.", "said_at": "2025-10-01", **fields}
+    return json.dumps(line)
+
+
+def test_imported_statements_read_back_as_one_recorded_by_post(
+    demo: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batched, "BATCH_SIZE", 2)  # several batches, and an event line between them
+    event = demo.get("/api/v1/events?limit=1").get_json()["items"][0]["id"]
+    sanctions = {"slug": "sanctions", "name": "Sanctions", "negative_pole": "-", "positive_pole": "+"}
+    assert demo.post("/api/v1/topics", json=sanctions).status_code == 201
+    bodies = [
+        {"actor": "vladimir-putin", "said_at": "2025-08-15T21:07:00+02:00", "event": event},
+        {
+            "actor": "donald-trump",
+            "language": "en",
+            "source": {"publisher": "X", "published_at": "2025-09-23"},
+            "positions": [
+                {"topic": "sanctions", "value": 0.5},
+                {"topic": "ukraine-territorial-integrity", "value": -0.25, "confidence": 0.5},
+            ],
+            "mentions": ["ukraine", "european-union", "ukraine"],
+        },
+        {"actor": "donald-trump", "kind": "repost", "reposted_from": {"handle": "@someone"}},
+    ]
+    lines = [_statement_line(**body) for body in bodies]
+    lines.insert(2, json.dumps({"type": "actor", "name": "Kaja Kallas", "kind": "person"}))
+    lines.append(_statement_line(actor="kaja-kallas", mentions=["donald-trump"]))
+
+    report = _import(demo, "\n".join(lines)).get_json()
+
+    assert report["created"] == 5
+    ids = [result["id"] for result in report["results"] if result["type"] == "statement"]
+    for statement_id, body in zip(ids, bodies, strict=False):
+        imported = demo.get(f"/api/v1/statements/{statement_id}").get_json()
+        posted_body = {k: v for k, v in json.loads(_statement_line(**body)).items() if k != "type"}
+        posted = demo.post("/api/v1/statements", json=posted_body).get_json()
+        bookkeeping = ("id", "created_at", "updated_at")
+        assert {k: v for k, v in imported.items() if k not in bookkeeping} == {
+            k: v for k, v in posted.items() if k not in bookkeeping
+        }
+        history = demo.get(f"/api/v1/statements/{statement_id}/revisions").get_json()["items"]
+        assert [(revision["action"], revision["after"]) for revision in history] == [("create", imported)]
+    assert demo.get(f"/api/v1/statements/{ids[3]}").get_json()["actor"]["slug"] == "kaja-kallas"
+
+
+def test_imported_statements_with_bad_references_are_named_by_line(
+    demo: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batched, "BATCH_SIZE", 3)
+    territory = demo.get("/api/v1/topics/ukraine-territorial-integrity").get_json()["id"]
+    taken = demo.get("/api/v1/statements?limit=1").get_json()["items"][0]["id"]
+    fresh = "0d9e8a4c-1b2f-4c3d-9e8f-7a6b5c4d3e2f"
+    lines = [
+        _statement_line(actor="donald-trump", id=fresh),
+        _statement_line(actor="nobody-at-all"),
+        _statement_line(
+            actor="donald-trump",
+            positions=[
+                {"topic": "ukraine-territorial-integrity", "value": 1},
+                {"topic": territory, "value": 0},
+                {"topic": "no-such-topic", "value": 0},
+            ],
+        ),
+        _statement_line(actor="donald-trump", mentions=["ukraine", "nobody"]),
+        _statement_line(actor="donald-trump", event="6f1e9c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"),
+        _statement_line(actor="donald-trump", id=taken),
+        _statement_line(actor="donald-trump", id=fresh),
+        _statement_line(actor="vladimir-putin"),
+    ]
+
+    report = _import(demo, "\n".join(lines), mode="continue").get_json()
+
+    errors = {result["line"]: result["errors"] for result in report["results"] if result["errors"]}
+    assert errors == {
+        2: {"actor": ["No actor with id or slug 'nobody-at-all'."]},
+        3: {
+            "positions.1.topic": ["This topic already has a position."],
+            "positions.2.topic": ["No topic with id or slug 'no-such-topic'."],
+        },
+        4: {"mentions.1": ["No actor with id or slug 'nobody'."]},
+        5: {"event": ["No event with id '6f1e9c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b'."]},
+        6: {"_line": [f"Conflicts with a record already there: statement {taken} exists."]},
+        7: {"_line": [f"Conflicts with a record already there: statement {fresh} exists."]},
+    }
+    assert (report["created"], report["failed"]) == (2, 6)
+    assert demo.get(f"/api/v1/statements/{fresh}").get_json()["text"] == "Words."
+    assert len(demo.get("/api/v1/statements?actor=vladimir-putin&q=words").get_json()["items"]) == 1
+
+    refused = _import(demo, "\n".join(lines[:2]))
+    assert set(assert_problem(refused, 422, "validation-error")["errors"]) == {"line 1._line", "line 2.actor"}
+
+
+CSV_STATEMENTS = (
+    "actor,kind,text,said_at,source.publisher,source.url,positions,mentions\r\n"
+    'donald-trump,quote,"Two lines,\nwith a comma.",2025-10-01,X,https://x.com/p/1,'
+    '"[{""topic"": ""ukraine-territorial-integrity"", ""value"": 0.5}]","[""ukraine""]"\r\n'
+    "nobody-at-all,quote,Words.,2025-10-02,,,,\r\n"
+    "vladimir-putin,quote,Words.,2025-10-03,,,[not json,\r\n"
+    "vladimir-putin,quote,Words.,2025-10-04,,,,,extra\r\n"
+    "vladimir-putin,speech,Plain.,2025-10-05,,,,\r\n"
+)
+
+
+def _import_csv(client: FlaskClient, body: str, kind: str, mode: str = "all") -> Any:
+    return client.post(f"/api/v1/import?type={kind}&mode={mode}", data=body, content_type="text/csv")
+
+
+def test_csv_rows_import_as_records_with_the_line_each_begins_on(demo: FlaskClient) -> None:
+    report = _import_csv(demo, CSV_STATEMENTS, "statements", mode="continue").get_json()
+
+    assert [(r["line"], sorted(r["errors"])) for r in report["results"]] == [
+        (2, []),
+        (4, ["actor"]),
+        (5, ["positions"]),
+        (6, ["_line"]),
+        (7, []),
+    ]
+    first = demo.get(f"/api/v1/statements/{report['results'][0]['id']}").get_json()
+    assert first["text"] == "Two lines,\nwith a comma."
+    assert first["source"]["publisher"] == "X"
+    assert first["source"]["title"] is None
+    assert [p["value"] for p in first["positions"]] == [0.5]
+    assert [m["slug"] for m in first["mentions"]] == ["ukraine"]
+
+    refused = _import_csv(demo, CSV_STATEMENTS, "statements")
+    assert "line 4.actor" in assert_problem(refused, 422, "validation-error")["errors"]
+
+
+def test_csv_needs_its_type_and_ndjson_lines_may_take_it(demo: FlaskClient) -> None:
+    no_type = demo.post("/api/v1/import", data=CSV_STATEMENTS, content_type="text/csv")
+    assert set(assert_problem(no_type, 422, "validation-error")["errors"]) == {"type"}
+    topic = {"type": "topic", "name": "Peace", "negative_pole": "-", "positive_pole": "+"}
+    lines = '{"name": "Kaja Kallas", "kind": "person"}\n' + json.dumps(topic)
+    report = demo.post("/api/v1/import?type=actors", data=lines, content_type=NDJSON).get_json()
+    assert [result["type"] for result in report["results"]] == ["actor", "topic"]
+    header_only = _import_csv(demo, "name,kind\r\n", "actors")
+    assert assert_problem(header_only, 422, "validation-error")["errors"] == {
+        "_body": ["The file has no records."]
+    }
+
+
+def test_the_cli_imports_csv(app: Flask, demo: FlaskClient, tmp_path: Path) -> None:
+    file = tmp_path / "actors.csv"
+    file.write_text("name,kind,country_code\nKaja Kallas,person,EE\n")
+
+    imported = app.test_cli_runner().invoke(args=["import", "--csv", "actors", str(file)])
+
+    assert imported.exit_code == 0, imported.output
+    assert demo.get("/api/v1/actors/kaja-kallas").get_json()["country_code"] == "EE"

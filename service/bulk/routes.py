@@ -9,7 +9,9 @@ from flask.views import MethodView
 
 from service.auth.roles import Role
 from service.bulk import service
+from service.bulk.csv_rows import CSV
 from service.bulk.schemas import (
+    CSV_EXAMPLE,
     EXPORT_EXAMPLE,
     IMPORT_EXAMPLE,
     NDJSON,
@@ -34,14 +36,20 @@ blp = Blueprint(
 class Import(MethodView):
     @blp.doc(
         operationId="import_records",
-        summary="Import records from NDJSON",
-        description="One JSON object a line: `type` (actor, topic, event, statement, relation) and the "
-        "fields its create request takes, references as ids or slugs; an `id` is kept, so an export "
-        "imports as the same data. Records that others refer to come first. Needs an admin key. "
-        "Files larger than the body limit go through `flask --app service.app import FILE`.",
+        summary="Import records from NDJSON or CSV",
+        description="NDJSON: one JSON object a line, `type` (actor, topic, event, statement, relation) "
+        "and the fields its create request takes, references as ids or slugs; an `id` is kept, so an "
+        "export imports as the same data. Records that others refer to come first. CSV: one resource "
+        "a file, named by `type`; the header names the fields, `source.url` a field of a nested "
+        "object, and list fields (`positions`, `mentions`, `participants`, `topics`) hold JSON; an "
+        "empty cell leaves the field out; line numbers are those where each row begins. Needs an "
+        "admin key. Files larger than the body limit go through `flask --app service.app import FILE`.",
         requestBody={
             "required": True,
-            "content": {NDJSON: {"schema": {"type": "string"}, "example": IMPORT_EXAMPLE}},
+            "content": {
+                NDJSON: {"schema": {"type": "string"}, "example": IMPORT_EXAMPLE},
+                CSV: {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+            },
         },
     )
     @blp.requires(Role.admin)
@@ -49,16 +57,26 @@ class Import(MethodView):
     @blp.response(200, ImportReportSchema)
     @blp.problems(400, 413, 415)
     def post(self, args: dict[str, Any]) -> service.ImportReport:
-        if request.mimetype != NDJSON:
-            raise UnsupportedMediaType(f"Send the records as {NDJSON}, not '{request.mimetype or 'none'}'.")
+        if request.mimetype not in (NDJSON, CSV):
+            raise UnsupportedMediaType(
+                f"Send the records as {NDJSON} or {CSV}, not '{request.mimetype or 'none'}'."
+            )
+        if request.mimetype == CSV and "type" not in args:
+            raise ValidationFailed({"type": ["CSV needs `type`: a file holds one resource."]})
         if not request.content_length:
             raise MissingBody("The request needs a body of NDJSON lines.")
         try:
             text = request.get_data().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise MissingBody(f"The body is not UTF-8: {exc}") from None
-        report = service.import_lines(get_database(), text.splitlines(), args["mode"], g.get("session_info"))
-        if not report.results:
+        database, session_info = get_database(), g.get("session_info")
+        if request.mimetype == CSV:
+            lines = text.splitlines(keepends=True)
+            report = service.import_csv(database, lines, args["type"], args["mode"], session_info)
+        else:
+            lines = text.splitlines()
+            report = service.import_lines(database, lines, args["mode"], session_info, args.get("type"))
+        if not report.lines:
             raise ValidationFailed({"_body": ["The file has no records."]})
         if not report.written:
             errors = {

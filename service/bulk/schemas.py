@@ -19,7 +19,23 @@ EXPORT_EXAMPLE = (
 )
 
 
+CSV_EXAMPLE = (
+    "actor,kind,text,said_at,source.publisher,positions,mentions\n"
+    "kaja-kallas,quote,Sanctions have to bite harder.,2025-10-01,ERR,"
+    '"[{""topic"": ""ukraine-territorial-integrity"", ""value"": 0.8}]","[""russia""]"\n'
+)
+
+
 class ImportQuerySchema(Schema):
+    type = fields.String(
+        validate=validate.OneOf([f"{record_type.name}s" for record_type in TYPES]),
+        metadata={
+            "description": "The resource of the records: actors, topics, events, statements or "
+            "relations. Needed for CSV (one resource a file); for NDJSON, the type of lines that "
+            "name none.",
+            "example": "statements",
+        },
+    )
     mode = fields.String(
         load_default="all",
         validate=validate.OneOf(["all", "continue"]),

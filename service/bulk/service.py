@@ -8,15 +8,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.bulk.batched import BATCH_SIZE, StatementBatch
+from service.bulk.csv_rows import BadRow, csv_records
 from service.bulk.records import BY_NAME, BY_PLURAL, TYPES
 from service.db import Database, HeldTransaction
 from service.errors import Problem, flatten_messages
 
 EXPORT_BATCH = 500
+STATEMENT = BY_NAME["statement"].read_as()  # schemas hold no state between loads
+SETTLE_EVERY = 2 * BATCH_SIZE
 
 
 def export_lines(session: Session, plural: str, since: datetime | None) -> Iterator[str]:
@@ -46,22 +51,41 @@ class LineResult:
 @dataclass
 class ImportReport:
     mode: str
-    results: list[LineResult]
+    results: list[LineResult]  # every line read, or only the refused ones (see `import_lines`)
     written: bool
+    lines: int = 0
+    failed: int = 0
 
     @property
     def created(self) -> int:
-        return sum(1 for result in self.results if result.ok) if self.written else 0
+        return self.lines - self.failed if self.written else 0
 
-    @property
-    def failed(self) -> int:
-        return sum(1 for result in self.results if not result.ok)
+    def settle(self, decided: list[LineResult], keep_accepted: bool) -> None:
+        """Count lines whose outcome is known; keep the refused ones, and the others if asked."""
+        for result in decided:
+            self.lines += 1
+            self.failed += not result.ok
+            if keep_accepted or not result.ok:
+                self.results.append(result)
+        decided.clear()
 
 
-def _read(raw: str | bytes) -> tuple[str, dict[str, Any]]:
+def _with_type(raw: str | bytes | dict[str, Any], default_type: str) -> str | bytes | dict[str, Any]:
+    if isinstance(raw, dict):
+        return raw
     try:
-        item = json.loads(raw)
-    except ValueError as exc:
+        item = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw  # reported as the line's error where every line is read
+    if isinstance(item, dict):
+        item.setdefault("type", default_type)
+    return item if isinstance(item, dict) else raw
+
+
+def _read(raw: str | bytes | dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    try:
+        item = raw if isinstance(raw, dict) else orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         raise ValidationError({"_line": [f"Not valid JSON: {exc}"]}) from None
     if not isinstance(item, dict):
         raise ValidationError({"_line": ["A line must be a JSON object with a `type`."]})
@@ -73,24 +97,73 @@ def _read(raw: str | bytes) -> tuple[str, dict[str, Any]]:
 
 
 def import_lines(
-    database: Database, lines: Iterable[str | bytes], mode: str, session_info: dict[str, Any] | None = None
+    database: Database,
+    lines: Iterable[str | bytes],
+    mode: str,
+    session_info: dict[str, Any] | None = None,
+    plural: str | None = None,
+    *,
+    keep_accepted: bool = True,
 ) -> ImportReport:
-    """Record each line in one transaction (each line a savepoint of it). `all`: any bad line
-    and nothing is written; `continue`: bad lines are left out, the rest is written."""
+    """Import NDJSON lines (see `import_records`); lines without a type are of `plural`'s."""
+    numbered: Iterator[tuple[int, str | bytes | dict[str, Any]]] = (
+        (number, raw) for number, raw in enumerate(lines, start=1) if raw.strip()
+    )
+    if plural is not None:
+        default_type = BY_PLURAL[plural].name
+        numbered = ((number, _with_type(raw, default_type)) for number, raw in numbered)
+    return import_records(database, numbered, mode, session_info, keep_accepted=keep_accepted)
+
+
+def import_csv(
+    database: Database,
+    lines: Iterable[str],
+    plural: str,
+    mode: str,
+    session_info: dict[str, Any] | None = None,
+    *,
+    keep_accepted: bool = True,
+) -> ImportReport:
+    """Import the rows of a CSV file of one resource (see `csv_rows`)."""
+    records = csv_records(lines, BY_PLURAL[plural])
+    return import_records(database, records, mode, session_info, keep_accepted=keep_accepted)
+
+
+def import_records(
+    database: Database,
+    numbered: Iterable[tuple[int, str | bytes | dict[str, Any] | BadRow]],
+    mode: str,
+    session_info: dict[str, Any] | None = None,
+    *,
+    keep_accepted: bool = True,
+) -> ImportReport:
+    """Record each line in one transaction (each line, or batch of statements, a savepoint of
+    it). `all`: any bad line and nothing is written; `continue`: bad lines are left out, the
+    rest is written. Without `keep_accepted` the report keeps only refused lines, so a file of
+    millions of lines imports in constant memory."""
     held = HeldTransaction(database)
     session = held.session
     session.info.update(session_info or {})
-    results: list[LineResult] = []
+    statements = StatementBatch(session, BY_NAME["statement"].record)
+    report = ImportReport(mode, [], written=False)
+    undecided: list[LineResult] = []  # read, but perhaps still in the batch of statements
     try:
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
+        for number, raw in numbered:
             result = LineResult(line=number, type=None)
-            results.append(result)
+            undecided.append(result)
             try:
+                if isinstance(raw, BadRow):
+                    raise ValidationError(raw.errors)
                 kind, item = _read(raw)
                 result.type, record_type = kind, BY_NAME[kind]
+                if kind == "statement":
+                    statements.add(STATEMENT.load(item), result)
+                    if len(undecided) >= SETTLE_EVERY:
+                        statements.flush()
+                        report.settle(undecided, keep_accepted)
+                    continue
                 data = record_type.read_as().load(item)
+                statements.flush()  # what comes before is written first
                 result.id = str(record_type.record(session, data).id)
             except ValidationError as exc:
                 result.errors = flatten_messages(exc.messages)
@@ -100,12 +173,14 @@ def import_lines(
                 result.errors = {"_line": [f"Conflicts with a record already there: {exc.orig}"]}
             if result.errors:
                 session.rollback()  # this line's savepoint only
-        written = bool(results) and (mode == "continue" or all(result.ok for result in results))
-        if written:
+        statements.flush()
+        report.settle(undecided, keep_accepted)
+        report.written = report.lines > 0 and (mode == "continue" or report.failed == 0)
+        if report.written:
             held.commit()
         else:
             held.rollback()
     except BaseException:
         held.rollback()
         raise
-    return ImportReport(mode, results, written)
+    return report

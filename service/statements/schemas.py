@@ -7,7 +7,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from service.dates import Precision, WorldDate, validate_range
 from service.fields import HttpUrl, Reference, SearchQuery, Text
 from service.pagination import PageQuerySchema
-from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema
+from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema, actor_ref, event_ref, topic_ref
+from service.representation import HandWrittenDump, instant, optional_object
 from service.statements.models import StatementKind
 
 BCP47_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -224,7 +225,7 @@ class ArticleSpanSchema(Schema):
     )
 
 
-class StatementSchema(Schema):
+class StatementSchema(HandWrittenDump):
     class Meta:
         title = "Statement"
         description = "What an actor said or posted, verbatim, and the positions it takes."
@@ -287,6 +288,56 @@ class StatementSchema(Schema):
     )
     created_at = fields.DateTime(required=True, metadata={"description": "When recorded (UTC)."})
     updated_at = fields.DateTime(required=True, metadata={"description": "When last changed (UTC)."})
+
+    def represent(self, statement: Any) -> dict[str, Any]:
+        source = optional_object(
+            {
+                "url": statement.source_url,
+                "title": statement.source_title,
+                "publisher": statement.source_publisher,
+                "author": statement.source_author,
+                "published_at": statement.source_published_at,
+            }
+        )
+        if source is not None and source["published_at"] is not None:
+            source["published_at"] = instant(source["published_at"])
+        article = None
+        if statement.article_id is not None:
+            article = {
+                "id": str(statement.article_id),
+                "span_start": statement.article_span_start,
+                "span_end": statement.article_span_end,
+            }
+        return {
+            "id": str(statement.id),
+            "actor": actor_ref(statement.actor),
+            "text": statement.text,
+            "kind": statement.kind.value,
+            "said_at": instant(statement.said_at),
+            "said_at_precision": statement.said_at_precision.value,
+            "language": statement.language,
+            "source": source,
+            "reposted_from": optional_object(
+                {
+                    "name": statement.reposted_from_name,
+                    "handle": statement.reposted_from_handle,
+                    "url": statement.reposted_from_url,
+                }
+            ),
+            "event": event_ref(statement.event) if statement.event is not None else None,
+            "positions": [
+                {
+                    "topic": topic_ref(position.topic),
+                    "value": float(position.value),
+                    "confidence": float(position.confidence),
+                }
+                for position in statement.positions
+            ],
+            "mentions": [actor_ref(actor) for actor in statement.mentions],
+            "article": article,
+            "created_at": statement.created_at.isoformat(),
+            "updated_at": statement.updated_at.isoformat(),
+        }
 
 
 class StatementQuerySchema(PageQuerySchema):

@@ -1,0 +1,243 @@
+"""Run the service and the bare baseline side by side, load both with wrk, print the figures.
+
+    .venv/bin/python bench/run.py [--database-url URL] [--workers N] [--connections 8] [--duration 10]
+
+Both run under gunicorn with the same number of workers (the service's own default: two a
+core plus one), on loopback ports, against the same PostgreSQL database (fill it first with
+bench/generate.py). The service runs as it ships (gunicorn.conf.py), with its access log sent
+to a file and rate limits raised so that the load is not refused. Each scenario is loaded with
+`wrk --latency` on the service, then on the baseline, and the table gives requests a second,
+p50 and p99 latency, and the ratio of the two. Then: the deep page against the first page, and
+the largest resident memory of a service worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+SERVICE_PORT, BASELINE_PORT = 8601, 8602
+
+
+@dataclass
+class Figures:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def _milliseconds(text: str) -> float:
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if found is None:
+        raise SystemExit(f"wrk printed a latency of {text!r}")
+    number, unit = found.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str, connections: int, duration: int, script: Path | None = None) -> Figures:
+    command = ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{duration}s"]
+    command += ["-s", str(script)] if script else []
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    if "Non-2xx" in output:
+        raise SystemExit(f"wrk saw errors on {url}:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    return Figures(rate, _milliseconds(p50), _milliseconds(p99))
+
+
+def get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        if response.status != 200:
+            raise SystemExit(f"{url} answered {response.status}")
+        return json.load(response)
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(100):
+        if process.poll() is not None:
+            raise SystemExit(f"the server for {url} exited with {process.returncode}")
+        try:
+            get_json(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+def start(
+    app: str, port: int, workers: int, environment: dict[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    command = [GUNICORN, "--config", str(ROOT / "gunicorn.conf.py"), "--access-logfile", str(log), app]
+    env = {
+        **os.environ,
+        **environment,
+        "STANCELINE_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+    }
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+
+
+def worker_rss_mb(master: int) -> float:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for child in children:
+        status = Path(f"/proc/{child}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)  # type: ignore[union-attr]
+    return max(sizes)
+
+
+def machine(database: str) -> str:
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+    with psycopg.connect(database) as connection:
+        version = connection.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+    cpu_name = cpu.group(1) if cpu else platform.processor()
+    return f"{cpu_name}, {os.cpu_count()} cores, {memory / 1024**2:.0f} GiB, PostgreSQL {version}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/stanceline_bench")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--duration", type=int, default=10, help="seconds a scenario")
+    parser.add_argument("--fts-word", default="ceasefire")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    plain = make_url(args.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    with psycopg.connect(plain) as connection:
+        actor, topic = connection.execute(
+            "SELECT actor_id, topic_id FROM statement_positions WHERE actor_id = (SELECT actor_id FROM "
+            "statements GROUP BY actor_id ORDER BY count(*) DESC LIMIT 1) "
+            "GROUP BY actor_id, topic_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()  # type: ignore[misc]
+        ids = [
+            row[0]
+            for row in connection.execute("SELECT id FROM statements TABLESAMPLE SYSTEM (1) LIMIT 1000")
+        ]
+
+    folder = Path(tempfile.mkdtemp(prefix="stanceline-bench-"))
+    service_env = {
+        "DATABASE_URL": make_url(args.database_url)
+        .set(drivername="postgresql+psycopg")
+        .render_as_string(False),
+        "RATE_LIMIT_PER_ADDRESS": "100000000/minute",
+        "RATE_LIMIT_PER_KEY": "100000000/minute",
+    }
+    servers = [
+        start("service.app:create_app()", SERVICE_PORT, args.workers, service_env, folder / "service.log"),
+        start(
+            "bench.baseline:app",
+            BASELINE_PORT,
+            args.workers,
+            {"BASELINE_DATABASE_URL": plain},
+            folder / "baseline.log",
+        ),
+    ]
+    try:
+        service, baseline = f"http://127.0.0.1:{SERVICE_PORT}", f"http://127.0.0.1:{BASELINE_PORT}"
+        wait_ready(f"{service}/readyz", servers[0])
+        wait_ready(f"{baseline}/statements/{ids[0]}", servers[1])
+        if get_json(f"{service}/api/v1/statements/{ids[0]}") != get_json(f"{baseline}/statements/{ids[0]}"):
+            raise SystemExit("The baseline's statement differs from the service's: not a fair comparison.")
+
+        def deep(base: str, path: str) -> str:
+            url = f"{base}{path}?actor={actor}&limit=200"
+            cursor = None
+            for _ in range(50):  # 10,000 rows in
+                cursor = get_json(url + (f"&cursor={cursor}" if cursor else ""))["next_cursor"]
+            return f"{base}{path}?actor={actor}&limit=50&cursor={cursor}"
+
+        script = folder / "ids.lua"
+        script.write_text(
+            "ids = {" + ",".join(f'"{i}"' for i in ids) + "}\nn = 0\n"
+            "request = function()\n  n = n + 1\n"
+            "  return wrk.format(nil, wrk.path .. ids[n % #ids + 1])\nend\n"
+        )
+        scenarios: list[tuple[str, str, str | None, Path | None]] = [
+            ("get statement", f"{service}/api/v1/statements/", f"{baseline}/statements/", script),
+            (
+                "list by actor, first page",
+                f"{service}/api/v1/statements?actor={actor}&limit=50",
+                f"{baseline}/statements?actor={actor}&limit=50",
+                None,
+            ),
+            (
+                "list by actor, 10,000 deep",
+                deep(service, "/api/v1/statements"),
+                deep(baseline, "/statements"),
+                None,
+            ),
+            (
+                "full-text query",
+                f"{service}/api/v1/statements?q={args.fts_word}&limit=50",
+                f"{baseline}/search?q={args.fts_word}&limit=50",
+                None,
+            ),
+            ("shifts, actor of 10,000", f"{service}/api/v1/actors/{actor}/shifts?topic={topic}", None, None),
+        ]
+        results: dict[str, Any] = {"machine": machine(plain), "workers": args.workers, "scenarios": {}}
+        print(
+            f"{results['machine']}; {args.workers} workers each; "
+            f"wrk -t2 -c{args.connections} -d{args.duration}s"
+        )
+        print(
+            f"{'scenario':28} {'service req/s':>13} {'p50':>7} {'p99':>7} | "
+            f"{'baseline req/s':>14} {'p50':>7} {'p99':>7} | ratio"
+        )
+        for name, service_url, baseline_url, lua in scenarios:
+            if lua is None:
+                get_json(service_url)
+            mine = wrk(service_url, args.connections, args.duration, lua)
+            bare = wrk(baseline_url, args.connections, args.duration, lua) if baseline_url else None
+            ratio = f"{mine.requests_per_second / bare.requests_per_second:.2f}" if bare else "—"
+            bare_text = (
+                f"{bare.requests_per_second:14.0f} {bare.p50_ms:6.1f}ms {bare.p99_ms:5.1f}ms"
+                if bare
+                else f"{'—':>14} {'—':>7} {'—':>7}"
+            )
+            print(
+                f"{name:28} {mine.requests_per_second:13.0f} {mine.p50_ms:5.1f}ms {mine.p99_ms:5.1f}ms | "
+                f"{bare_text} | {ratio}"
+            )
+            results["scenarios"][name] = {"service": vars(mine), "baseline": vars(bare) if bare else None}
+        first = results["scenarios"]["list by actor, first page"]["service"]["requests_per_second"]
+        deep_rate = results["scenarios"]["list by actor, 10,000 deep"]["service"]["requests_per_second"]
+        results["deep_over_first"] = first / deep_rate
+        results["worker_rss_mb"] = worker_rss_mb(servers[0].pid)
+        print(
+            f"deep page: first page's req/s ÷ deep page's = {results['deep_over_first']:.2f} (target ≤ 1.2)"
+        )
+        print(f"largest service worker: {results['worker_rss_mb']:.0f} MB resident (target < 200)")
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2))
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
