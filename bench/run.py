@@ -121,7 +121,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=int, default=10, help="seconds a scenario")
-    parser.add_argument("--fts-word", default="ceasefire")
+    parser.add_argument("--fts-word", default="kalomi", help="a rare word of bench/generate.py's")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     plain = make_url(args.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
