@@ -163,10 +163,13 @@ def main() -> None:
             raise SystemExit("The baseline's statement differs from the service's: not a fair comparison.")
 
         def deep(base: str, path: str) -> str:
-            url = f"{base}{path}?actor={actor}&limit=200"
+            """The URL of the page that ends 10,000 rows in: its cursor is after row 9,950."""
             cursor = None
-            for _ in range(50):  # 10,000 rows in
-                cursor = get_json(url + (f"&cursor={cursor}" if cursor else ""))["next_cursor"]
+            for limit in [200] * 49 + [150]:
+                url = f"{base}{path}?actor={actor}&limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+                cursor = get_json(url)["next_cursor"]
+                if cursor is None:
+                    raise SystemExit("The busy actor has fewer than 10,000 statements.")
             return f"{base}{path}?actor={actor}&limit=50&cursor={cursor}"
 
         script = folder / "ids.lua"
