@@ -13,6 +13,16 @@ from service.errors import NotFound, ValidationFailed
 ModelT = TypeVar("ModelT")
 
 
+def unknown_reference(noun: str, reference: str) -> str:
+    """The message for a reference (id or slug) that names no record."""
+    return f"No {noun} with id or slug '{reference}'."
+
+
+def unknown_id(noun: str, record_id: object) -> str:
+    """The message for an id that names no record."""
+    return f"No {noun} with id '{record_id}'."
+
+
 def parse_uuid(reference: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(reference)
@@ -43,7 +53,7 @@ def get_by_reference(
     """For a path parameter: the record, or 404."""
     record = find_by_reference(session, model, reference, for_update=for_update)
     if record is None:
-        raise NotFound(f"No {noun} with id or slug '{reference}'.")
+        raise NotFound(unknown_reference(noun, reference))
     return record
 
 
@@ -54,7 +64,7 @@ def resolve_field_reference(
     record = find_by_reference(session, model, reference)
     if record is None:
         raise ValidationFailed(
-            {field: [f"No {noun} with id or slug '{reference}'."]},
+            {field: [unknown_reference(noun, reference)]},
             detail=f"Unknown {noun} in: {field}",
         )
     return record
@@ -70,13 +80,13 @@ class FieldReferences:
     def resolve(self, model: type[ModelT], reference: str, field: str, noun: str) -> ModelT | None:
         record = find_by_reference(self.session, model, reference)
         if record is None:
-            self.errors.setdefault(field, []).append(f"No {noun} with id or slug '{reference}'.")
+            self.errors.setdefault(field, []).append(unknown_reference(noun, reference))
         return record
 
     def get(self, model: type[ModelT], record_id: uuid.UUID, field: str, noun: str) -> ModelT | None:
         record = self.session.get(model, record_id)
         if record is None:
-            self.errors.setdefault(field, []).append(f"No {noun} with id '{record_id}'.")
+            self.errors.setdefault(field, []).append(unknown_id(noun, record_id))
         return record
 
     def reject(self, field: str, message: str) -> None:

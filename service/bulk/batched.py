@@ -26,15 +26,22 @@ from service.actors.models import Actor
 from service.dates import changed_world_date, to_instant
 from service.db import utcnow
 from service.events.models import Event
-from service.references import parse_uuid
+from service.references import parse_uuid, unknown_id, unknown_reference
 from service.revisions.models import Action, Revision
 from service.revisions.service import API_KEY_INFO, allocate_numbers
 from service.statements.models import Statement, StatementPosition, statement_mentions
-from service.statements.schemas import StatementSchema
+from service.statements.schemas import DUPLICATE_TOPIC, StatementSchema
 from service.statements.service import REPOSTED_FROM_FIELDS, SOURCE_FIELDS
 from service.topics.models import Topic
 
 BATCH_SIZE = 2000
+
+
+def conflict(detail: object) -> str:
+    """The message for a line whose record clashes with one the database holds."""
+    return f"Conflicts with a record already there: {detail}"
+
+
 ModelT = TypeVar("ModelT", Actor, Topic)
 
 
@@ -110,7 +117,7 @@ class StatementBatch:
         except IntegrityError as exc:
             self.session.rollback()
             pending.id = None
-            pending.reject("_line", f"Conflicts with a record already there: {exc.orig}")
+            pending.reject("_line", conflict(exc.orig))
 
     def _check(self, batch: list[PendingStatement]) -> list[PendingStatement]:
         """Resolve every reference of the batch; lines with an unknown one get its error."""
@@ -147,23 +154,23 @@ class StatementBatch:
         data = item.data
         statement_id = data.get("id") or uuid.uuid4()
         if statement_id in taken or statement_id in self.seen_ids:
-            item.reject("_line", f"Conflicts with a record already there: statement {statement_id} exists.")
+            item.reject("_line", conflict(f"statement {statement_id} exists."))
         actor = actors.get(data["actor"])
         if actor is None:
-            item.reject("actor", f"No actor with id or slug '{data['actor']}'.")
+            item.reject("actor", unknown_reference("actor", data["actor"]))
         event = None
         if data.get("event") is not None:
             event = events.get(data["event"])
             if event is None:
-                item.reject("event", f"No event with id '{data['event']}'.")
+                item.reject("event", unknown_id("event", data["event"]))
         positions = []
         seen_topics: set[uuid.UUID] = set()
         for index, given in enumerate(data.get("positions") or []):
             topic = topics.get(given["topic"])
             if topic is None:
-                item.reject(f"positions.{index}.topic", f"No topic with id or slug '{given['topic']}'.")
+                item.reject(f"positions.{index}.topic", unknown_reference("topic", given["topic"]))
             elif topic.id in seen_topics:
-                item.reject(f"positions.{index}.topic", "This topic already has a position.")
+                item.reject(f"positions.{index}.topic", DUPLICATE_TOPIC)
             else:
                 seen_topics.add(topic.id)
                 positions.append(SimpleNamespace(topic=topic, topic_id=topic.id, **_position(given)))
@@ -171,7 +178,7 @@ class StatementBatch:
         for index, reference in enumerate(data.get("mentions") or []):
             mentioned = actors.get(reference)
             if mentioned is None:
-                item.reject(f"mentions.{index}", f"No actor with id or slug '{reference}'.")
+                item.reject(f"mentions.{index}", unknown_reference("actor", reference))
             elif mentioned not in mentions:
                 mentions.append(mentioned)
         if item.errors:

@@ -13,15 +13,16 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.bulk.batched import BATCH_SIZE, StatementBatch
+from service.bulk.batched import BATCH_SIZE, StatementBatch, conflict
 from service.bulk.csv_rows import BadRow, csv_records
 from service.bulk.records import BY_NAME, BY_PLURAL, TYPES
 from service.db import Database, HeldTransaction
 from service.errors import Problem, flatten_messages
 
 EXPORT_BATCH = 500
-STATEMENT = BY_NAME["statement"].read_as()  # schemas hold no state between loads
 SETTLE_EVERY = 2 * BATCH_SIZE
+# One schema a type for every import: schemas hold no state between loads.
+READERS = {record_type.name: record_type.read_as() for record_type in TYPES}
 
 
 def export_lines(session: Session, plural: str, since: datetime | None) -> Iterator[str]:
@@ -156,13 +157,13 @@ def import_records(
                     raise ValidationError(raw.errors)
                 kind, item = _read(raw)
                 result.type, record_type = kind, BY_NAME[kind]
+                data = READERS[kind].load(item)
                 if kind == "statement":
-                    statements.add(STATEMENT.load(item), result)
+                    statements.add(data, result)
                     if len(undecided) >= SETTLE_EVERY:
                         statements.flush()
                         report.settle(undecided, keep_accepted)
                     continue
-                data = record_type.read_as().load(item)
                 statements.flush()  # what comes before is written first
                 result.id = str(record_type.record(session, data).id)
             except ValidationError as exc:
@@ -170,7 +171,7 @@ def import_records(
             except Problem as exc:
                 result.errors = exc.extensions.get("errors") or {"_line": [exc.detail]}
             except IntegrityError as exc:
-                result.errors = {"_line": [f"Conflicts with a record already there: {exc.orig}"]}
+                result.errors = {"_line": [conflict(exc.orig)]}
             if result.errors:
                 session.rollback()  # this line's savepoint only
         statements.flush()

@@ -13,7 +13,7 @@ from flask.views import MethodView
 from service.db import get_session
 from service.errors import NotFound
 from service.pagination import Page, PageQuerySchema, PageRequest
-from service.references import find_by_reference, parse_uuid
+from service.references import find_by_reference, parse_uuid, unknown_reference
 from service.revisions import service
 from service.revisions.models import Revision
 from service.revisions.schemas import ChangeFeedQuerySchema, ChangeFeedSchema, RevisionSchema
@@ -49,7 +49,7 @@ def record_id_for(model: Any, reference: str, noun: str) -> uuid.UUID:
         return record_id
     record = find_by_reference(get_session(), model, reference) if hasattr(model, "slug") else None
     if record is None:
-        raise NotFound(f"No {noun} with id or slug '{reference}'.")
+        raise NotFound(unknown_reference(noun, reference))
     return record.id  # type: ignore[no-any-return]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from service.dates import Precision
 from service.db import Base, RecordMixin, UTCDateTime
 from service.events.models import enum_column
+from service.representation import optional_object
 
 if TYPE_CHECKING:
     from service.actors.models import Actor
@@ -125,20 +126,22 @@ class Statement(RecordMixin, Base):
 
     @property
     def source(self) -> dict[str, object] | None:
-        source: dict[str, object] = {
-            "url": self.source_url,
-            "title": self.source_title,
-            "publisher": self.source_publisher,
-            "author": self.source_author,
-            "published_at": self.source_published_at,
-        }
-        return source if any(value is not None for value in source.values()) else None
+        return optional_object(
+            {
+                "url": self.source_url,
+                "title": self.source_title,
+                "publisher": self.source_publisher,
+                "author": self.source_author,
+                "published_at": self.source_published_at,
+            }
+        )
 
     @property
     def reposted_from(self) -> dict[str, object] | None:
-        original: dict[str, object] = {
-            "name": self.reposted_from_name,
-            "handle": self.reposted_from_handle,
-            "url": self.reposted_from_url,
-        }
-        return original if any(value is not None for value in original.values()) else None
+        return optional_object(
+            {
+                "name": self.reposted_from_name,
+                "handle": self.reposted_from_handle,
+                "url": self.reposted_from_url,
+            }
+        )

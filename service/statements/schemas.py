@@ -142,12 +142,15 @@ class PositionSchema(Schema):
     confidence = fields.Float(required=True, metadata={"description": "From 0 to 1."})
 
 
+DUPLICATE_TOPIC = "This topic already has a position."
+
+
 def _unique_topics(positions: list[dict[str, Any]]) -> None:
     seen: set[str | None] = set()
     for index, position in enumerate(positions):
         topic = position.get("topic")  # absent when the item failed its own validation
         if topic is not None and topic in seen:
-            raise ValidationError({str(index): {"topic": ["This topic already has a position."]}})
+            raise ValidationError({str(index): {"topic": [DUPLICATE_TOPIC]}})
         seen.add(topic)
 
 

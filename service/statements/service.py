@@ -19,7 +19,7 @@ from service.referrers import count_where, ensure_unreferenced, register_referre
 from service.revisions.service import History
 from service.search import register_searchable, relevance_order, searched
 from service.statements.models import Statement, StatementPosition, statement_mentions
-from service.statements.schemas import StatementSchema
+from service.statements.schemas import DUPLICATE_TOPIC, StatementSchema
 from service.topics.models import Topic
 
 NOUN = "statement"
@@ -147,7 +147,7 @@ def _apply(session: Session, statement: Statement, data: dict[str, Any], *, crea
         for index, item in enumerate(data["positions"] or []):
             topic = references.resolve(Topic, item["topic"], f"positions.{index}.topic", "topic")
             if topic is not None and topic.id in seen:
-                references.reject(f"positions.{index}.topic", "This topic already has a position.")
+                references.reject(f"positions.{index}.topic", DUPLICATE_TOPIC)
             elif topic is not None:
                 seen.add(topic.id)
                 positions.append((topic, item))
