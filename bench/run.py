@@ -122,6 +122,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=int, default=10, help="seconds a scenario")
     parser.add_argument("--fts-word", default="kalomi", help="a rare word of bench/generate.py's")
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/15",
+        help="where the service counts rate limits, as in docker-compose.yml; '' for its memory",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     plain = make_url(args.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -145,6 +150,8 @@ def main() -> None:
         "RATE_LIMIT_PER_ADDRESS": "100000000/minute",
         "RATE_LIMIT_PER_KEY": "100000000/minute",
     }
+    if args.redis_url:  # as docker-compose.yml runs it: rate limits counted in Redis
+        service_env["REDIS_URL"] = args.redis_url
     servers = [
         start("service.app:create_app()", SERVICE_PORT, args.workers, service_env, folder / "service.log"),
         start(

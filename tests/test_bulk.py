@@ -265,6 +265,82 @@ def test_imported_statements_with_bad_references_are_named_by_line(
     assert set(assert_problem(refused, 422, "validation-error")["errors"]) == {"line 1._line", "line 2.actor"}
 
 
+def _event_line(**fields: Any) -> dict[str, Any]:
+    return {"type": "event", "title": "A meeting", "kind": "meeting", "start": "2025-09-01", **fields}
+
+
+def test_imported_events_read_back_as_one_recorded_by_post(
+    demo: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batched, "BATCH_SIZE", 2)
+    in_database = demo.get("/api/v1/events?limit=1").get_json()["items"][0]["id"]
+    in_file = "5b0c2e8a-6d1f-4e3a-9b7c-2f4e6a8c0d1e"
+    bodies = [
+        {"id": in_file, "kind": "summit", "start": "2025-08-15T11:00:00-08:00", "end": "2025-08-16"},
+        {
+            "title": "Talks, day one",
+            "parent": in_file,  # in the same batch: written before this line
+            "location": {"name": "Anchorage", "country_code": "US", "lat": 61.2, "lon": -149.9},
+            "participants": [
+                {"actor": "vladimir-putin", "role": "participant"},
+                {"actor": "donald-trump", "role": "host"},
+            ],
+            "topics": ["ukraine-territorial-integrity", "ukraine-territorial-integrity"],
+            "sources": [{"url": "https://example.org/a", "publisher": "Example"}],
+        },
+        {"kind": "attack", "start": "2025-08-28", "parent": in_database, "description": "Strikes."},
+    ]
+    lines = [json.dumps(_event_line(**body)) for body in bodies]
+
+    report = _import(demo, "\n".join(lines)).get_json()
+
+    assert report["created"] == 3
+    for result, body in zip(report["results"], bodies, strict=True):
+        imported = demo.get(f"/api/v1/events/{result['id']}").get_json()
+        posted_body = {k: v for k, v in _event_line(**body).items() if k not in ("type", "id")}
+        posted = demo.post("/api/v1/events", json=posted_body).get_json()
+        bookkeeping = ("id", "created_at", "updated_at")
+        assert {k: v for k, v in imported.items() if k not in bookkeeping} == {
+            k: v for k, v in posted.items() if k not in bookkeeping
+        }
+        history = demo.get(f"/api/v1/events/{result['id']}/revisions").get_json()["items"]
+        assert [(revision["action"], revision["after"]) for revision in history] == [("create", imported)]
+    assert report["results"][0]["id"] == in_file
+
+
+def test_imported_events_that_cannot_be_made_are_named_by_line(
+    demo: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batched, "BATCH_SIZE", 3)
+    taken = demo.get("/api/v1/events?limit=1").get_json()["items"][0]["id"]
+    unknown = "6f1e9c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
+    twice = {"actor": "donald-trump", "role": "host"}
+    lines = [
+        _event_line(participants=[{"actor": "nobody-at-all", "role": "host"}]),
+        _event_line(participants=[twice, {**twice, "role": "participant"}]),
+        _event_line(start="2025-09-02", end="2025-09-01"),
+        _event_line(parent=unknown, topics=["no-such-topic"]),
+        _event_line(id=taken),
+        _event_line(title="Fine"),
+    ]
+
+    report = _import(demo, "\n".join(json.dumps(line) for line in lines), mode="continue").get_json()
+
+    errors = {result["line"]: result["errors"] for result in report["results"] if result["errors"]}
+    assert errors == {
+        1: {"participants.0.actor": ["No actor with id or slug 'nobody-at-all'."]},
+        2: {"participants.1.actor": ["This actor already takes part in the event."]},
+        3: {"end": ["The end must not be before the start."]},
+        4: {
+            "parent": [f"No event with id '{unknown}'."],
+            "topics.0": ["No topic with id or slug 'no-such-topic'."],
+        },
+        5: {"_line": [f"Conflicts with a record already there: event {taken} exists."]},
+    }
+    assert (report["created"], report["failed"]) == (1, 5)
+    assert [e["title"] for e in demo.get("/api/v1/events?q=fine").get_json()["items"]] == ["Fine"]
+
+
 CSV_STATEMENTS = (
     "actor,kind,text,said_at,source.publisher,source.url,positions,mentions\r\n"
     'donald-trump,quote,"Two lines,\nwith a comma.",2025-10-01,X,https://x.com/p/1,'

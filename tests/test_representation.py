@@ -77,6 +77,25 @@ def test_statement_answers_equal_marshmallows_dump(app: Flask, client: FlaskClie
         assert StatementSchema(only=("id",)).dump(statements[0]) == {"id": str(statements[0].id)}
 
 
+def test_get_and_list_answers_read_as_rows_equal_the_orm_records_dump(
+    app: Flask, client: FlaskClient
+) -> None:
+    """GET and the list read rows, not ORM objects (service/statements/views.py)."""
+    with app.app_context():
+        load_story(get_session())
+    _record_varied_statements(client)
+    with app.app_context():
+        statements = get_session().scalars(with_references(select(Statement))).unique().all()
+        expected = {str(s.id): StatementSchema().generic_dump(s) for s in statements}
+    listed = client.get("/api/v1/statements?limit=200").get_json()["items"]
+    assert {item["id"]: item for item in listed} == expected
+    for statement_id, dumped in expected.items():
+        assert client.get(f"/api/v1/statements/{statement_id}").get_json() == dumped
+    searched = client.get("/api/v1/statements?q=ukraine&limit=200").get_json()["items"]
+    assert searched
+    assert all(item == expected[item["id"]] for item in searched)
+
+
 def test_answers_are_utf8_json_that_reads_back_the_same(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         load_story(get_session())

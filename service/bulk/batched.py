@@ -1,40 +1,52 @@
-"""Statements imported in batches: references resolved with one query per kind, rows written
-with one multi-row INSERT per table, revision numbers taken once per batch.
+"""Records imported in batches: references resolved with one query per kind, rows written with
+one multi-row write per table, revision numbers taken once per batch.
 
-Record by record, an import went through the ORM and a revision each (about 1,000 lines a
-second); a file of a million statements needs the database's bulk path. What is written is what
-`record_statement` writes for the same line: the same rows, the same revision, the same errors.
+Record by record, an import goes through the ORM's flush and a revision each (about 1,000
+statements or 150 events a second); a file of a million statements needs the database's bulk
+path. A line is still made into its record by the same function a create request uses
+(`new_statement`, `new_event`), so it gets the same checks and messages; only where references
+come from and how rows are written differ:
+
+1. `add`: a first pass over the line notes the references it names (`CollectedReferences`).
+2. `flush`: each kind's references of the whole batch are found with one query, and a second
+   pass makes each line's record from them (`KnownReferences`), without adding it to the session.
+3. The records' rows, taken from the mapping (`table_rows`), are written with COPY on
+   PostgreSQL (executemany elsewhere), with a revision each whose `after` is the record as GET
+   shows it.
+
 A batch the database still refuses (a conflict no check foresaw) is undone and its lines go
-through `record_statement` one by one, so each bad line is named.
+through the record-by-record path, so each bad line is named.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from types import SimpleNamespace
-from typing import Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import insert, or_, select
+from sqlalchemy import Table, insert, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import MANYTOONE
 
-from service.actors.models import Actor
-from service.dates import changed_world_date, to_instant
 from service.db import utcnow
-from service.events.models import Event
-from service.references import parse_uuid, unknown_id, unknown_reference
+from service.errors import ValidationFailed
+from service.references import FieldReferences, parse_uuid, unknown_id, unknown_reference
 from service.revisions.models import Action, Revision
 from service.revisions.service import API_KEY_INFO, allocate_numbers
-from service.statements.models import Statement, StatementPosition, statement_mentions
-from service.statements.schemas import DUPLICATE_TOPIC, StatementSchema
-from service.statements.service import REPOSTED_FROM_FIELDS, SOURCE_FIELDS
-from service.topics.models import Topic
+
+if TYPE_CHECKING:
+    from service.bulk.records import RecordType
 
 BATCH_SIZE = 2000
+# Records found are kept for the next batches (an import only adds, so they stay true), up to
+# this many of a kind, so that memory stays bounded.
+KNOWN_LIMIT = 20_000
 
 
 def conflict(detail: object) -> str:
@@ -42,64 +54,118 @@ def conflict(detail: object) -> str:
     return f"Conflicts with a record already there: {detail}"
 
 
-ModelT = TypeVar("ModelT", Actor, Topic)
+class _Collected(Exception):
+    """Ends the first pass over a line: its references are all noted."""
+
+
+class CollectedReferences(FieldReferences):
+    """The first pass: notes each reference a line names (by model) and finds none of them."""
+
+    def __init__(self, session: Session, wanted: dict[Any, set[Any]]) -> None:
+        super().__init__(session)
+        self.wanted = wanted
+
+    def resolve(self, model: Any, reference: str, field: str, noun: str) -> Any:
+        self.wanted.setdefault(model, set()).add(reference)
+        return None
+
+    def get(self, model: Any, record_id: uuid.UUID, field: str, noun: str) -> Any:
+        self.wanted.setdefault(model, set()).add(record_id)
+        return None
+
+    def raise_if_any(self) -> None:
+        raise _Collected
+
+
+class KnownReferences(FieldReferences):
+    """The second pass: references looked up among the records found for the whole batch, where
+    one that is absent names no record."""
+
+    def __init__(self, session: Session, known: dict[Any, dict[Any, Any]]) -> None:
+        super().__init__(session)
+        self.known = known
+
+    def resolve(self, model: Any, reference: str, field: str, noun: str) -> Any:
+        record = self.known[model].get(reference)
+        if record is None:
+            self.reject(field, unknown_reference(noun, reference))
+        return record
+
+    def get(self, model: Any, record_id: uuid.UUID, field: str, noun: str) -> Any:
+        record = self.known[model].get(record_id)
+        if record is None:
+            self.reject(field, unknown_id(noun, record_id))
+        return record
+
+
+def find_references(session: Session, model: Any, references: set[Any], known: dict[Any, Any]) -> None:
+    """Add to `known` the record each reference (an id, as UUID or text, or a slug) names, with
+    one query for those not in it yet; references that name no record stay absent."""
+    wanted = references - known.keys()
+    if not wanted:
+        return
+    ids = {
+        reference: reference if isinstance(reference, uuid.UUID) else parse_uuid(reference)
+        for reference in wanted
+    }
+    ids = {reference: parsed for reference, parsed in ids.items() if parsed is not None}
+    slugs = {reference for reference in wanted - ids.keys() if isinstance(reference, str)}
+    condition = model.id.in_(set(ids.values()))
+    if slugs and hasattr(model, "slug"):
+        condition = or_(condition, model.slug.in_(slugs))
+    found = session.scalars(select(model).where(condition)).all()
+    by_id = {record.id: record for record in found}
+    by_slug = {getattr(record, "slug", None): record for record in found}
+    known.update({reference: by_id[parsed] for reference, parsed in ids.items() if parsed in by_id})
+    known.update({slug: by_slug[slug] for slug in slugs if slug in by_slug})
 
 
 @dataclass
-class PendingStatement:
+class PendingLine:
     """A line that passed the schema, waiting for its batch; `errors` and `id` are its result."""
 
     data: dict[str, Any]
     outcome: Any  # has `id` and `errors`, set when the batch is written
     errors: dict[str, list[str]] = field(default_factory=dict)
     id: str | None = None
-    resolved: Any = None  # the statement to write, attribute for attribute as the model has it
-
-    def reject(self, field_name: str, message: str) -> None:
-        self.errors.setdefault(field_name, []).append(message)
+    record: Any = None  # made from the line, never added to the session
 
 
-def _by_reference(
-    session: Session, model: type[ModelT], references: set[str], known: dict[str, ModelT]
-) -> dict[str, ModelT]:
-    """Records by each id or slug given, adding to `known` with one query for those not in it
-    yet; unknown references are absent."""
-    wanted = references - known.keys()
-    ids = {reference: parsed for reference in wanted if (parsed := parse_uuid(reference)) is not None}
-    slugs = wanted - ids.keys()
-    if wanted:
-        found = session.scalars(
-            select(model).where(or_(model.id.in_(set(ids.values())), model.slug.in_(slugs)))
-        ).all()
-        by_id = {record.id: record for record in found}
-        by_slug = {record.slug: record for record in found}
-        known.update({reference: by_id[parsed] for reference, parsed in ids.items() if parsed in by_id})
-        known.update({slug: by_slug[slug] for slug in slugs if slug in by_slug})
-    return known
+class RecordBatch:
+    """The lines of one kind of record in an import, written `BATCH_SIZE` at a time."""
 
-
-class StatementBatch:
-    """Statement lines of an import, written `BATCH_SIZE` at a time."""
-
-    def __init__(self, session: Session, record_one: Callable[[Session, dict[str, Any]], Any]) -> None:
+    def __init__(self, session: Session, record_type: RecordType) -> None:
+        assert record_type.history is not None
+        assert record_type.new_record is not None
         self.session = session
-        self.record_one = record_one  # the record-by-record path, for batches the database refuses
-        self.pending: list[PendingStatement] = []
-        self.seen_ids: set[uuid.UUID] = set()
-        # Actors and topics found so far: an import only adds records, so they stay true.
-        self.actors: dict[str, Actor] = {}
-        self.topics: dict[str, Topic] = {}
-        self.schema = StatementSchema()
+        self.model = record_type.model
+        self.history = record_type.history
+        self.new_record = record_type.new_record
+        self.record_one = record_type.record  # for batches the database refuses
+        self.pending: list[PendingLine] = []
+        self.pending_ids: set[Any] = set()  # as UUID and as text
+        self.wanted: dict[Any, set[Any]] = {}  # the references of the pending lines, by model
+        self.known: dict[Any, dict[Any, Any]] = {}  # records found, by model and reference
 
     def add(self, data: dict[str, Any], outcome: Any) -> None:
         """Queue a line; `outcome.id` or `outcome.errors` is set when its batch is written."""
-        self.pending.append(PendingStatement(data, outcome))
+        wanted: dict[Any, set[Any]] = {}
+        with contextlib.suppress(_Collected, ValidationFailed):  # its errors come in the second pass
+            self.new_record(self.session, dict(data), CollectedReferences(self.session, wanted))
+        if any(reference in self.pending_ids for references in wanted.values() for reference in references):
+            self.flush()  # it refers to a record of this batch (an event's parent): write that first
+        for model, references in wanted.items():
+            self.wanted.setdefault(model, set()).update(references)
+        self.pending.append(PendingLine(data, outcome))
+        if data.get("id") is not None:
+            self.pending_ids.update({data["id"], str(data["id"])})
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 
     def flush(self) -> None:
-        batch, self.pending = self.pending, []
-        accepted = self._check(batch) if batch else []
+        batch, self.pending, wanted, self.wanted = self.pending, [], self.wanted, {}
+        self.pending_ids = set()
+        accepted = self._check(batch, wanted) if batch else []
         if accepted:
             try:
                 self._write(accepted)
@@ -111,133 +177,51 @@ class StatementBatch:
         for pending in batch:
             pending.outcome.id, pending.outcome.errors = pending.id, pending.errors
 
-    def _record_alone(self, pending: PendingStatement) -> None:
+    def _record_alone(self, pending: PendingLine) -> None:
         try:
             pending.id = str(self.record_one(self.session, dict(pending.data)).id)
         except IntegrityError as exc:
             self.session.rollback()
             pending.id = None
-            pending.reject("_line", conflict(exc.orig))
+            pending.errors = {"_line": [conflict(exc.orig)]}
 
-    def _check(self, batch: list[PendingStatement]) -> list[PendingStatement]:
-        """Resolve every reference of the batch; lines with an unknown one get its error."""
-        actor_refs = {item.data["actor"] for item in batch}
-        actor_refs.update(ref for item in batch for ref in item.data.get("mentions") or [])
-        topic_refs = {p["topic"] for item in batch for p in item.data.get("positions") or []}
-        event_ids = {item.data["event"] for item in batch if item.data.get("event") is not None}
-        actors = _by_reference(self.session, Actor, actor_refs, self.actors)
-        topics = _by_reference(self.session, Topic, topic_refs, self.topics)
-        events = {
-            event.id: event for event in self.session.scalars(select(Event).where(Event.id.in_(event_ids)))
-        }
+    def _check(self, batch: list[PendingLine], wanted: dict[Any, set[Any]]) -> list[PendingLine]:
+        """Make each line's record; lines that cannot be made (or whose id is taken) get errors."""
+        for model, references in wanted.items():
+            known = self.known.setdefault(model, {})
+            if len(known) > KNOWN_LIMIT:
+                known.clear()
+            find_references(self.session, model, references, known)
         given_ids = [item.data["id"] for item in batch if item.data.get("id") is not None]
-        taken = set(self.session.scalars(select(Statement.id).where(Statement.id.in_(given_ids))))
-
+        # Earlier batches are written by now, so this also finds an id given twice in the file.
+        taken: set[uuid.UUID] = set()
+        if given_ids:
+            taken.update(self.session.scalars(select(self.model.id).where(self.model.id.in_(given_ids))))
         accepted = []
         for item in batch:
-            self._resolve(item, actors, topics, events, taken)
-            if item.errors:
+            try:
+                item.record = self.new_record(
+                    self.session, dict(item.data), KnownReferences(self.session, self.known)
+                )
+            except ValidationFailed as exc:
+                item.errors = exc.extensions["errors"]
                 continue
-            self.seen_ids.add(item.resolved.id)
+            if item.record.id in taken:
+                item.errors = {"_line": [conflict(f"{self.history.resource} {item.record.id} exists.")]}
+                continue
+            taken.add(item.record.id)
             accepted.append(item)
         return accepted
 
-    def _resolve(
-        self,
-        item: PendingStatement,
-        actors: dict[str, Actor],
-        topics: dict[str, Topic],
-        events: dict[uuid.UUID, Event],
-        taken: set[uuid.UUID],
-    ) -> None:
-        """The line's statement as rows, with the same messages `record_statement` gives."""
-        data = item.data
-        statement_id = data.get("id") or uuid.uuid4()
-        if statement_id in taken or statement_id in self.seen_ids:
-            item.reject("_line", conflict(f"statement {statement_id} exists."))
-        actor = actors.get(data["actor"])
-        if actor is None:
-            item.reject("actor", unknown_reference("actor", data["actor"]))
-        event = None
-        if data.get("event") is not None:
-            event = events.get(data["event"])
-            if event is None:
-                item.reject("event", unknown_id("event", data["event"]))
-        positions = []
-        seen_topics: set[uuid.UUID] = set()
-        for index, given in enumerate(data.get("positions") or []):
-            topic = topics.get(given["topic"])
-            if topic is None:
-                item.reject(f"positions.{index}.topic", unknown_reference("topic", given["topic"]))
-            elif topic.id in seen_topics:
-                item.reject(f"positions.{index}.topic", DUPLICATE_TOPIC)
-            else:
-                seen_topics.add(topic.id)
-                positions.append(SimpleNamespace(topic=topic, topic_id=topic.id, **_position(given)))
-        mentions: list[Actor] = []
-        for index, reference in enumerate(data.get("mentions") or []):
-            mentioned = actors.get(reference)
-            if mentioned is None:
-                item.reject(f"mentions.{index}", unknown_reference("actor", reference))
-            elif mentioned not in mentions:
-                mentions.append(mentioned)
-        if item.errors:
-            return
-        said = changed_world_date(data, "said_at", "said_at_precision", None, None)
-        assert said is not None
-        assert actor is not None
-        source = data.get("source") or {}
-        original = data.get("reposted_from") or {}
-        published_at = source.get("published_at")
-        item.resolved = SimpleNamespace(
-            id=statement_id,
-            actor=actor,
-            actor_id=actor.id,
-            text=data["text"],
-            kind=data["kind"],
-            said_at=said[0],
-            said_at_precision=said[1],
-            language=data.get("language"),
-            **{f"source_{name}": source.get(name) for name in SOURCE_FIELDS},
-            **{f"reposted_from_{name}": original.get(name) for name in REPOSTED_FROM_FIELDS},
-            event=event,
-            event_id=event.id if event is not None else None,
-            article_id=None,
-            article_span_start=None,
-            article_span_end=None,
-            # As the statement is read back: positions by topic id, mentions by slug.
-            positions=sorted(positions, key=lambda position: position.topic_id),
-            mentions=sorted(mentions, key=lambda mentioned: mentioned.slug),
-        )
-        if published_at is not None:
-            item.resolved.source_published_at = to_instant(published_at)
-
-    def _write(self, accepted: list[PendingStatement]) -> None:
+    def _write(self, accepted: list[PendingLine]) -> None:
         now = utcnow()
-        statements: list[dict[str, Any]] = []
-        positions: list[dict[str, Any]] = []
-        mentions: list[dict[str, Any]] = []
+        rows: dict[Table, list[dict[str, Any]]] = {}
         for item in accepted:
-            statement = item.resolved
-            statement.created_at = statement.updated_at = now
-            statements.append({column: getattr(statement, column) for column in _STATEMENT_COLUMNS})
-            positions.extend(
-                {
-                    "statement_id": statement.id,
-                    "topic_id": position.topic_id,
-                    "value": position.value,
-                    "confidence": position.confidence,
-                    "actor_id": statement.actor_id,
-                    "said_at": statement.said_at,
-                }
-                for position in statement.positions
-            )
-            mentions.extend(
-                {"statement_id": statement.id, "actor_id": actor.id} for actor in statement.mentions
-            )
-        _insert(self.session, Statement.__table__, statements)
-        _insert(self.session, StatementPosition.__table__, positions)
-        _insert(self.session, statement_mentions, mentions)
+            item.record.created_at = item.record.updated_at = now
+            for table, row in table_rows(item.record):
+                rows.setdefault(table, []).append(row)
+        for table, table_rows_ in rows.items():  # parents before children, as `table_rows` gives them
+            _insert(self.session, table, table_rows_)
         first = allocate_numbers(self.session, len(accepted))
         api_key_id = self.session.info.get(API_KEY_INFO)
         _insert(
@@ -246,23 +230,78 @@ class StatementBatch:
             [
                 {
                     "number": first + offset,
-                    "resource": "statement",
-                    "record_id": item.resolved.id,
+                    "resource": self.history.resource,
+                    "record_id": item.record.id,
                     "action": Action.create,
                     "recorded_at": now,
                     "api_key_id": api_key_id,
                     "before": None,
-                    "after": self.schema.represent(item.resolved),
+                    "after": self.history.snapshot(item.record),
                 }
                 for offset, item in enumerate(accepted)
             ],
         )
         for item in accepted:
-            item.id = str(item.resolved.id)
+            item.id = str(item.record.id)
 
 
-def _position(given: dict[str, Any]) -> dict[str, Any]:
-    return {"value": given["value"], "confidence": given["confidence"]}
+@dataclass(frozen=True)
+class _Layout:
+    """How a mapped class's new records are written: its table's columns (with the attribute
+    each comes from and its default), its children and its links."""
+
+    table: Table
+    columns: list[tuple[str, str, Any]]
+    children: list[tuple[str, list[tuple[str, str]]]]  # attribute, (own column, child's column)
+    links: list[tuple[str, Table, list[tuple[str, str]], list[tuple[str, str]]]]
+
+
+@cache
+def _layout(model: Any) -> _Layout:
+    mapper = inspect(model)
+    children, links = [], []
+    for relationship in mapper.relationships:
+        if relationship.direction is MANYTOONE or relationship.viewonly:
+            continue
+        if relationship.secondary is None:
+            pairs = [(local.key, remote.key) for local, remote in relationship.local_remote_pairs]
+            children.append((relationship.key, pairs))
+        else:
+            target = inspect(relationship.entity.class_)
+            own = [(column.key, link.key) for column, link in relationship.synchronize_pairs]
+            theirs = [
+                (target.get_property_by_column(column).key, link.key)
+                for column, link in relationship.secondary_synchronize_pairs
+            ]
+            links.append((relationship.key, relationship.secondary, own, theirs))
+    columns = [
+        (column.key, mapper.get_property_by_column(column).key, column.default)
+        for column in mapper.local_table.columns
+    ]
+    return _Layout(mapper.local_table, columns, children, links)
+
+
+def table_rows(record: Any, **foreign_key: Any) -> Iterator[tuple[Table, dict[str, Any]]]:
+    """The rows a new record and what it holds are written as, parents first: its own row,
+    those of its children (a statement's positions) and of its links (its mentions)."""
+    layout = _layout(record.__class__)
+    state = record.__dict__  # a new record's attributes are all there (unset ones are None)
+    row = {}
+    for column, attribute, default in layout.columns:
+        value = state.get(attribute)
+        if value is None and default is not None:
+            value = default.arg(None) if default.is_callable else default.arg
+        row[column] = value
+    row.update(foreign_key)
+    yield layout.table, row
+    for attribute, pairs in layout.children:
+        for child in state.get(attribute) or []:
+            yield from table_rows(child, **{theirs: row[own] for own, theirs in pairs})
+    for attribute, table, own, theirs in layout.links:
+        for target in state.get(attribute) or []:  # records found in the database: read as usual
+            link = {column: row[key] for key, column in own}
+            link.update({column: getattr(target, key) for key, column in theirs})
+            yield table, link
 
 
 def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -284,9 +323,6 @@ def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
 def _copy_value(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, dict):
+    if isinstance(value, dict | list):
         return orjson.dumps(value).decode()
     return value
-
-
-_STATEMENT_COLUMNS = [column.key for column in Statement.__table__.columns]

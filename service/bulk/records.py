@@ -17,13 +17,17 @@ from service.actors.schemas import ActorSchema
 from service.actors.service import create_actor
 from service.events.models import Event
 from service.events.schemas import EventCreateSchema, EventSchema
-from service.events.service import EVENT_REFERENCES, record_event
+from service.events.service import EVENT_REFERENCES, new_event, record_event
+from service.events.service import HISTORY as EVENT_HISTORY
+from service.references import FieldReferences
 from service.relations.models import ActorRelation
 from service.relations.schemas import RelationCreateSchema, RelationSchema
 from service.relations.service import record_relation, with_actors
+from service.revisions.service import History
 from service.statements.models import Statement
 from service.statements.schemas import StatementCreateSchema, StatementSchema
-from service.statements.service import record_statement, with_references
+from service.statements.service import HISTORY as STATEMENT_HISTORY
+from service.statements.service import new_statement, record_statement, with_references
 from service.topics.models import Topic
 from service.topics.schemas import TopicSchema
 from service.topics.service import create_topic
@@ -84,6 +88,9 @@ class RecordType:
     read_as: type[Schema]
     record: Callable[[Session, dict[str, Any]], Any]
     query: Callable[[], Select[Any]]
+    # Kinds a file holds by the hundred thousand are imported in batches (see `batched`).
+    history: History | None = None
+    new_record: Callable[[Session, dict[str, Any], FieldReferences], Any] | None = None
 
     def line(self, record: Any, schema: Schema) -> dict[str, Any]:
         shown = self.to_line(schema.dump(record))
@@ -116,6 +123,8 @@ TYPES = [
         _with_id(EventCreateSchema),
         record_event,
         lambda: select(Event).options(*EVENT_REFERENCES),
+        EVENT_HISTORY,
+        new_event,
     ),
     RecordType(
         "statement",
@@ -125,6 +134,8 @@ TYPES = [
         _with_id(StatementCreateSchema),
         record_statement,
         lambda: with_references(select(Statement)),
+        STATEMENT_HISTORY,
+        new_statement,
     ),
     RecordType(
         "relation",

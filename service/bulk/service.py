@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.bulk.batched import BATCH_SIZE, StatementBatch, conflict
+from service.bulk.batched import BATCH_SIZE, RecordBatch, conflict
 from service.bulk.csv_rows import BadRow, csv_records
 from service.bulk.records import BY_NAME, BY_PLURAL, TYPES
 from service.db import Database, HeldTransaction
@@ -145,9 +145,13 @@ def import_records(
     held = HeldTransaction(database)
     session = held.session
     session.info.update(session_info or {})
-    statements = StatementBatch(session, BY_NAME["statement"].record)
+    batches = {
+        record_type.name: RecordBatch(session, record_type)
+        for record_type in TYPES
+        if record_type.new_record is not None
+    }
     report = ImportReport(mode, [], written=False)
-    undecided: list[LineResult] = []  # read, but perhaps still in the batch of statements
+    undecided: list[LineResult] = []  # read, but perhaps still in a batch
     try:
         for number, raw in numbered:
             result = LineResult(line=number, type=None)
@@ -158,13 +162,14 @@ def import_records(
                 kind, item = _read(raw)
                 result.type, record_type = kind, BY_NAME[kind]
                 data = READERS[kind].load(item)
-                if kind == "statement":
-                    statements.add(data, result)
+                for other in batches.keys() - {kind}:
+                    batches[other].flush()  # what comes before is written first
+                if kind in batches:
+                    batches[kind].add(data, result)
                     if len(undecided) >= SETTLE_EVERY:
-                        statements.flush()
+                        batches[kind].flush()
                         report.settle(undecided, keep_accepted)
                     continue
-                statements.flush()  # what comes before is written first
                 result.id = str(record_type.record(session, data).id)
             except ValidationError as exc:
                 result.errors = flatten_messages(exc.messages)
@@ -174,7 +179,8 @@ def import_records(
                 result.errors = {"_line": [conflict(exc.orig)]}
             if result.errors:
                 session.rollback()  # this line's savepoint only
-        statements.flush()
+        for batch in batches.values():
+            batch.flush()
         report.settle(undecided, keep_accepted)
         report.written = report.lines > 0 and (mode == "continue" or report.failed == 0)
         if report.written:

@@ -93,9 +93,16 @@ def get_event(session: Session, event_id: str, *, for_update: bool = False) -> E
     return event
 
 
-def record_event(session: Session, data: dict[str, Any]) -> Event:
+def new_event(session: Session, data: dict[str, Any], references: FieldReferences | None = None) -> Event:
+    """The event a create request describes, not yet added to the session (422 if it cannot
+    be). `references` resolves its participants, topics and parent (by default, one query each)."""
     event = Event(id=data.pop("id", None) or uuid.uuid4())
-    _apply(session, event, data, creating=True)
+    _apply(session, event, data, creating=True, references=references)
+    return event
+
+
+def record_event(session: Session, data: dict[str, Any]) -> Event:
+    event = new_event(session, data)
     session.add(event)
     HISTORY.created(session, event)
     session.commit()
@@ -117,9 +124,16 @@ def delete_event(session: Session, event: Event) -> None:
     session.commit()
 
 
-def _apply(session: Session, event: Event, data: dict[str, Any], *, creating: bool) -> None:
+def _apply(
+    session: Session,
+    event: Event,
+    data: dict[str, Any],
+    *,
+    creating: bool,
+    references: FieldReferences | None = None,
+) -> None:
     """Validate what the request sets against the data, then set it (all or nothing)."""
-    references = FieldReferences(session)
+    references = references if references is not None else FieldReferences(session)
     participants: list[EventParticipant] | None = None
     topics: list[Topic] | None = None
     parent: Event | None = None
@@ -145,7 +159,8 @@ def _apply(session: Session, event: Event, data: dict[str, Any], *, creating: bo
                 topics.append(topic)
     if data.get("parent") is not None:
         parent = references.get(Event, data["parent"], "parent", "event")
-        if parent is not None and _would_cycle(session, event.id, parent):
+        # A new event has no descendants yet, so only an existing one can be made part of itself.
+        if parent is not None and not creating and _would_cycle(session, event.id, parent):
             references.reject("parent", "This parent would make the event part of itself.")
     references.raise_if_any()
 

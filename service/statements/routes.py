@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, url_for
+from flask import url_for
 from flask.views import MethodView
 
 from service.db import get_session
@@ -40,7 +40,7 @@ class StatementCollection(MethodView):
     )
     @blp.arguments(StatementQuerySchema, location="query")
     @blp.paginated(StatementSchema)
-    def get(self, args: dict[str, Any]) -> Page[Statement]:
+    def get(self, args: dict[str, Any]) -> Page[Any]:
         page = PageRequest.from_args(args)
         return service.list_statements(get_session(), args, page)
 
@@ -70,10 +70,10 @@ class StatementItem(MethodView):
     @blp.arguments(AsOfQuerySchema, location="query")
     @blp.response(200, StatementSchema)
     @blp.problems(404)
-    def get(self, args: dict[str, Any], statement: str) -> Statement | Response:
+    def get(self, args: dict[str, Any], statement: str) -> Any:
         if (as_of := args.get("as_of")) is not None:
             return past_state(blp, "statement", record_id_for(Statement, statement, "statement"), as_of)
-        return service.get_statement(get_session(), statement)
+        return service.read_statement(get_session(), statement)
 
     @blp.doc(
         operationId="update_statement",

@@ -20,6 +20,7 @@ from service.revisions.service import History
 from service.search import register_searchable, relevance_order, searched
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.statements.schemas import DUPLICATE_TOPIC, StatementSchema
+from service.statements.views import as_rows, statement_views
 from service.topics.models import Topic
 
 NOUN = "statement"
@@ -51,7 +52,8 @@ def with_references(statement: Select[Any]) -> Select[Any]:
     return statement.options(*_LOAD)
 
 
-def list_statements(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Statement]:
+def list_statements(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Any]:
+    """A page of statements as the list answers them (`views`)."""
     references = FieldReferences(session)
     actor = topic = mentioned = event = None
     if ref := filters.get("actor"):
@@ -65,7 +67,7 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
     references.raise_if_any()
 
     # Filter on ids resolved above, so that the (x, said_at, id) indexes serve the order.
-    statement = with_references(select(Statement))
+    statement = select(Statement)
     if actor is not None:
         statement = statement.where(Statement.actor_id == actor.id)
     if event is not None:
@@ -89,10 +91,30 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
     if (until := filters.get("until")) is not None:
         statement = statement.where(Statement.said_at < range_end(until))
     statement, sort, relevance = searched(session, statement, filters, "-said_at")
+    order, key_of = ORDERS.get(sort), None
     if relevance is not None and sort == "relevance":
         order = relevance_order("statements", relevance, Statement.id)
-        return fetch_page(session, statement, order, page, key_of=lambda found: (found.relevance, found.id))
-    return fetch_page(session, statement, ORDERS[sort], page)
+        key_of = _relevance_key
+    assert order is not None
+    found = fetch_page(session, as_rows(statement, relevance), order, page, key_of=key_of, rows=True)
+    return Page(statement_views(session, found.items), found.next_cursor)
+
+
+def _relevance_key(found: Any) -> tuple[Any, ...]:
+    return (found.relevance, found.id)
+
+
+def read_statement(session: Session, statement_id: str) -> Any:
+    """A statement as GET answers it (`views`): 404 when there is none."""
+    parsed = parse_uuid(statement_id)
+    rows = session.execute(as_rows(select(Statement)).where(Statement.id == parsed)).all() if parsed else []
+    if not rows:
+        raise _not_found(statement_id)
+    return statement_views(session, rows)[0]
+
+
+def _not_found(statement_id: str) -> NotFound:
+    return NotFound(f"No statement with id '{statement_id}'.")
 
 
 def get_statement(session: Session, statement_id: str, *, for_update: bool = False) -> Statement:
@@ -103,13 +125,22 @@ def get_statement(session: Session, statement_id: str, *, for_update: bool = Fal
         query = query.with_for_update(of=Statement).execution_options(populate_existing=True)
     found: Statement | None = session.scalars(query).unique().one_or_none() if parsed else None
     if found is None:
-        raise NotFound(f"No statement with id '{statement_id}'.")
+        raise _not_found(statement_id)
     return found
 
 
-def record_statement(session: Session, data: dict[str, Any]) -> Statement:
+def new_statement(
+    session: Session, data: dict[str, Any], references: FieldReferences | None = None
+) -> Statement:
+    """The statement a create request describes, not yet added to the session (422 if it cannot
+    be). `references` resolves its actors, topics and event (by default, one query each)."""
     statement = Statement(id=data.pop("id", None) or uuid.uuid4())
-    _apply(session, statement, data, creating=True)
+    _apply(session, statement, data, creating=True, references=references)
+    return statement
+
+
+def record_statement(session: Session, data: dict[str, Any]) -> Statement:
+    statement = new_statement(session, data)
     session.add(statement)
     HISTORY.created(session, statement)
     session.commit()
@@ -131,9 +162,16 @@ def delete_statement(session: Session, statement: Statement) -> None:
     session.commit()
 
 
-def _apply(session: Session, statement: Statement, data: dict[str, Any], *, creating: bool) -> None:
+def _apply(
+    session: Session,
+    statement: Statement,
+    data: dict[str, Any],
+    *,
+    creating: bool,
+    references: FieldReferences | None = None,
+) -> None:
     """Check every reference first (one 422 lists them all), then set what the request sets."""
-    references = FieldReferences(session)
+    references = references if references is not None else FieldReferences(session)
     actor = statement.actor if not creating else None
     if "actor" in data:
         actor = references.resolve(Actor, data["actor"], "actor", "actor")
@@ -195,7 +233,7 @@ def _apply(session: Session, statement: Statement, data: dict[str, Any], *, crea
             position = existing.get(topic.id) or StatementPosition(topic=topic, topic_id=topic.id)
             position.value, position.confidence = item["value"], item["confidence"]
             kept.append(position)
-        statement.positions = kept
+        statement.positions = sorted(kept, key=lambda position: position.topic_id)  # as loaded
     # Positions carry the statement's actor and date for the analysis indexes.
     for position in statement.positions:
         position.actor_id, position.said_at = actor.id, statement.said_at
