@@ -176,6 +176,22 @@ def _statement_line(**fields: Any) -> str:
     return json.dumps(line)
 
 
+def _assert_reads_back_as_posted(
+    client: FlaskClient, plural: str, record_id: str, line: dict[str, Any]
+) -> None:
+    """The imported record reads back as the same line POSTed does, and its one revision is it."""
+    imported = client.get(f"/api/v1/{plural}/{record_id}").get_json()
+    posted = client.post(
+        f"/api/v1/{plural}", json={k: v for k, v in line.items() if k not in ("type", "id")}
+    ).get_json()
+    bookkeeping = ("id", "created_at", "updated_at")
+    assert {k: v for k, v in imported.items() if k not in bookkeeping} == {
+        k: v for k, v in posted.items() if k not in bookkeeping
+    }
+    history = client.get(f"/api/v1/{plural}/{record_id}/revisions").get_json()["items"]
+    assert [(revision["action"], revision["after"]) for revision in history] == [("create", imported)]
+
+
 def test_imported_statements_read_back_as_one_recorded_by_post(
     demo: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,15 +222,7 @@ def test_imported_statements_read_back_as_one_recorded_by_post(
     assert report["created"] == 5
     ids = [result["id"] for result in report["results"] if result["type"] == "statement"]
     for statement_id, body in zip(ids, bodies, strict=False):
-        imported = demo.get(f"/api/v1/statements/{statement_id}").get_json()
-        posted_body = {k: v for k, v in json.loads(_statement_line(**body)).items() if k != "type"}
-        posted = demo.post("/api/v1/statements", json=posted_body).get_json()
-        bookkeeping = ("id", "created_at", "updated_at")
-        assert {k: v for k, v in imported.items() if k not in bookkeeping} == {
-            k: v for k, v in posted.items() if k not in bookkeeping
-        }
-        history = demo.get(f"/api/v1/statements/{statement_id}/revisions").get_json()["items"]
-        assert [(revision["action"], revision["after"]) for revision in history] == [("create", imported)]
+        _assert_reads_back_as_posted(demo, "statements", statement_id, json.loads(_statement_line(**body)))
     assert demo.get(f"/api/v1/statements/{ids[3]}").get_json()["actor"]["slug"] == "kaja-kallas"
 
 
@@ -296,15 +304,7 @@ def test_imported_events_read_back_as_one_recorded_by_post(
 
     assert report["created"] == 3
     for result, body in zip(report["results"], bodies, strict=True):
-        imported = demo.get(f"/api/v1/events/{result['id']}").get_json()
-        posted_body = {k: v for k, v in _event_line(**body).items() if k not in ("type", "id")}
-        posted = demo.post("/api/v1/events", json=posted_body).get_json()
-        bookkeeping = ("id", "created_at", "updated_at")
-        assert {k: v for k, v in imported.items() if k not in bookkeeping} == {
-            k: v for k, v in posted.items() if k not in bookkeeping
-        }
-        history = demo.get(f"/api/v1/events/{result['id']}/revisions").get_json()["items"]
-        assert [(revision["action"], revision["after"]) for revision in history] == [("create", imported)]
+        _assert_reads_back_as_posted(demo, "events", result["id"], _event_line(**body))
     assert report["results"][0]["id"] == in_file
 
 
