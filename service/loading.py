@@ -14,14 +14,19 @@ from service.actors.models import Actor
 from service.events.models import Event
 from service.topics.models import Topic
 
+# The columns each reference shows (service/refs.py writes them out).
+ACTOR_REF = (Actor.id, Actor.slug, Actor.name)
+TOPIC_REF = (Topic.id, Topic.slug, Topic.name)
+EVENT_REF = (Event.id, Event.title, Event.kind, Event.start_at, Event.start_precision)
+
 
 def actor_ref(loader: _AbstractLoad) -> Any:
-    return loader.load_only(Actor.id, Actor.slug, Actor.name)
+    return loader.load_only(*ACTOR_REF)
 
 
 def topic_ref(loader: _AbstractLoad) -> Any:
-    return loader.load_only(Topic.id, Topic.slug, Topic.name)
+    return loader.load_only(*TOPIC_REF)
 
 
 def event_ref(loader: _AbstractLoad) -> Any:
-    return loader.load_only(Event.id, Event.title, Event.kind, Event.start_at, Event.start_precision)
+    return loader.load_only(*EVENT_REF)

@@ -78,16 +78,24 @@ class FieldReferences:
         self.errors: dict[str, list[str]] = {}
 
     def resolve(self, model: type[ModelT], reference: str, field: str, noun: str) -> ModelT | None:
-        record = find_by_reference(self.session, model, reference)
+        record = self.find(model, reference)
         if record is None:
-            self.errors.setdefault(field, []).append(unknown_reference(noun, reference))
+            self.reject(field, unknown_reference(noun, reference))
         return record
 
     def get(self, model: type[ModelT], record_id: uuid.UUID, field: str, noun: str) -> ModelT | None:
-        record = self.session.get(model, record_id)
+        record = self.find_id(model, record_id)
         if record is None:
-            self.errors.setdefault(field, []).append(unknown_id(noun, record_id))
+            self.reject(field, unknown_id(noun, record_id))
         return record
+
+    def find(self, model: type[ModelT], reference: str) -> ModelT | None:
+        """The record an id or slug names, or None (a subclass may look elsewhere)."""
+        return find_by_reference(self.session, model, reference)
+
+    def find_id(self, model: type[ModelT], record_id: uuid.UUID) -> ModelT | None:
+        """The record an id names, or None (a subclass may look elsewhere)."""
+        return self.session.get(model, record_id)
 
     def reject(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)

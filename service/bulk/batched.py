@@ -36,7 +36,7 @@ from sqlalchemy.orm.interfaces import MANYTOONE
 
 from service.db import utcnow
 from service.errors import ValidationFailed
-from service.references import FieldReferences, parse_uuid, unknown_id, unknown_reference
+from service.references import FieldReferences, parse_uuid
 from service.revisions.models import Action, Revision
 from service.revisions.service import API_KEY_INFO, allocate_numbers
 
@@ -65,13 +65,12 @@ class CollectedReferences(FieldReferences):
         super().__init__(session)
         self.wanted = wanted
 
-    def resolve(self, model: Any, reference: str, field: str, noun: str) -> Any:
+    def find(self, model: Any, reference: str) -> Any:
         self.wanted.setdefault(model, set()).add(reference)
         return None
 
-    def get(self, model: Any, record_id: uuid.UUID, field: str, noun: str) -> Any:
-        self.wanted.setdefault(model, set()).add(record_id)
-        return None
+    def find_id(self, model: Any, record_id: uuid.UUID) -> Any:
+        return self.find(model, record_id)  # type: ignore[arg-type]
 
     def raise_if_any(self) -> None:
         raise _Collected
@@ -85,17 +84,11 @@ class KnownReferences(FieldReferences):
         super().__init__(session)
         self.known = known
 
-    def resolve(self, model: Any, reference: str, field: str, noun: str) -> Any:
-        record = self.known[model].get(reference)
-        if record is None:
-            self.reject(field, unknown_reference(noun, reference))
-        return record
+    def find(self, model: Any, reference: str) -> Any:
+        return self.known[model].get(reference)
 
-    def get(self, model: Any, record_id: uuid.UUID, field: str, noun: str) -> Any:
-        record = self.known[model].get(record_id)
-        if record is None:
-            self.reject(field, unknown_id(noun, record_id))
-        return record
+    def find_id(self, model: Any, record_id: uuid.UUID) -> Any:
+        return self.known[model].get(record_id)
 
 
 def find_references(session: Session, model: Any, references: set[Any], known: dict[Any, Any]) -> None:
@@ -104,11 +97,7 @@ def find_references(session: Session, model: Any, references: set[Any], known: d
     wanted = references - known.keys()
     if not wanted:
         return
-    ids = {
-        reference: reference if isinstance(reference, uuid.UUID) else parse_uuid(reference)
-        for reference in wanted
-    }
-    ids = {reference: parsed for reference, parsed in ids.items() if parsed is not None}
+    ids = {reference: parsed for reference in wanted if (parsed := _as_id(reference)) is not None}
     slugs = {reference for reference in wanted - ids.keys() if isinstance(reference, str)}
     condition = model.id.in_(set(ids.values()))
     if slugs and hasattr(model, "slug"):
@@ -118,6 +107,11 @@ def find_references(session: Session, model: Any, references: set[Any], known: d
     by_slug = {getattr(record, "slug", None): record for record in found}
     known.update({reference: by_id[parsed] for reference, parsed in ids.items() if parsed in by_id})
     known.update({slug: by_slug[slug] for slug in slugs if slug in by_slug})
+
+
+def _as_id(reference: uuid.UUID | str) -> uuid.UUID | None:
+    """A reference as the id it is (None for a slug)."""
+    return reference if isinstance(reference, uuid.UUID) else parse_uuid(reference)
 
 
 @dataclass
@@ -143,7 +137,7 @@ class RecordBatch:
         self.new_record = record_type.new_record
         self.record_one = record_type.record  # for batches the database refuses
         self.pending: list[PendingLine] = []
-        self.pending_ids: set[Any] = set()  # as UUID and as text
+        self.pending_ids: set[uuid.UUID] = set()
         self.wanted: dict[Any, set[Any]] = {}  # the references of the pending lines, by model
         self.known: dict[Any, dict[Any, Any]] = {}  # records found, by model and reference
 
@@ -152,13 +146,14 @@ class RecordBatch:
         wanted: dict[Any, set[Any]] = {}
         with contextlib.suppress(_Collected, ValidationFailed):  # its errors come in the second pass
             self.new_record(self.session, dict(data), CollectedReferences(self.session, wanted))
-        if any(reference in self.pending_ids for references in wanted.values() for reference in references):
+        own = {_as_id(reference) for reference in wanted.get(self.model, ())}
+        if own & self.pending_ids:
             self.flush()  # it refers to a record of this batch (an event's parent): write that first
         for model, references in wanted.items():
             self.wanted.setdefault(model, set()).update(references)
         self.pending.append(PendingLine(data, outcome))
         if data.get("id") is not None:
-            self.pending_ids.update({data["id"], str(data["id"])})
+            self.pending_ids.add(data["id"])
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 

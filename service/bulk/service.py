@@ -152,6 +152,7 @@ def import_records(
     }
     report = ImportReport(mode, [], written=False)
     undecided: list[LineResult] = []  # read, but perhaps still in a batch
+    filling: RecordBatch | None = None  # the batch the last lines went to
     try:
         for number, raw in numbered:
             result = LineResult(line=number, type=None)
@@ -162,12 +163,13 @@ def import_records(
                 kind, item = _read(raw)
                 result.type, record_type = kind, BY_NAME[kind]
                 data = READERS[kind].load(item)
-                for other in batches.keys() - {kind}:
-                    batches[other].flush()  # what comes before is written first
-                if kind in batches:
-                    batches[kind].add(data, result)
+                if filling is not None and filling is not batches.get(kind):
+                    filling.flush()  # what comes before is written first
+                filling = batches.get(kind)
+                if filling is not None:
+                    filling.add(data, result)
                     if len(undecided) >= SETTLE_EVERY:
-                        batches[kind].flush()
+                        filling.flush()
                         report.settle(undecided, keep_accepted)
                     continue
                 result.id = str(record_type.record(session, data).id)
@@ -179,8 +181,8 @@ def import_records(
                 result.errors = {"_line": [conflict(exc.orig)]}
             if result.errors:
                 session.rollback()  # this line's savepoint only
-        for batch in batches.values():
-            batch.flush()
+        if filling is not None:
+            filling.flush()
         report.settle(undecided, keep_accepted)
         report.written = report.lines > 0 and (mode == "continue" or report.failed == 0)
         if report.written:

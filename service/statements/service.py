@@ -91,11 +91,10 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
     if (until := filters.get("until")) is not None:
         statement = statement.where(Statement.said_at < range_end(until))
     statement, sort, relevance = searched(session, statement, filters, "-said_at")
-    order, key_of = ORDERS.get(sort), None
     if relevance is not None and sort == "relevance":
-        order = relevance_order("statements", relevance, Statement.id)
-        key_of = _relevance_key
-    assert order is not None
+        order, key_of = relevance_order("statements", relevance, Statement.id), _relevance_key
+    else:
+        order, key_of = ORDERS[sort], None
     found = fetch_page(session, as_rows(statement, relevance), order, page, key_of=key_of, rows=True)
     return Page(statement_views(session, found.items), found.next_cursor)
 

@@ -20,17 +20,9 @@ from sqlalchemy.orm import Session
 
 from service.actors.models import Actor
 from service.events.models import Event
+from service.loading import ACTOR_REF, EVENT_REF, TOPIC_REF
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.topics.models import Topic
-
-_REFERENCES = (
-    Actor.slug.label("actor_slug"),
-    Actor.name.label("actor_name"),
-    Event.title.label("event_title"),
-    Event.kind.label("event_kind"),
-    Event.start_at.label("event_start_at"),
-    Event.start_precision.label("event_start_precision"),
-)
 
 
 def as_rows(statement: Select[Any], relevance: Any = None) -> Select[Any]:
@@ -45,17 +37,17 @@ def as_rows(statement: Select[Any], relevance: Any = None) -> Select[Any]:
 
 
 def statement_views(session: Session, rows: Sequence[Row[Any]]) -> list[SimpleNamespace]:
-    """Each row (of `as_rows`) as the statement it is, with its positions and mentions read
-    for all of them in one query each."""
+    """Each row (of `as_rows`) as the statement it is, with its actor and event, positions and
+    mentions read for all of them in one query each."""
     ids = [row.id for row in rows]
+    references: dict[uuid.UUID, Any] = {}
     positions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
     mentions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
-    references: dict[uuid.UUID, Any] = {}
     if ids:
         references = {
             found.id: found
             for found in session.execute(
-                select(Statement.id, *_REFERENCES)
+                select(Statement.id, *_labelled("actor", ACTOR_REF), *_labelled("event", EVENT_REF))
                 .join_from(Statement, Actor, Statement.actor_id == Actor.id)
                 .outerjoin(Event, Statement.event_id == Event.id)
                 .where(Statement.id.in_(ids))
@@ -66,41 +58,37 @@ def statement_views(session: Session, rows: Sequence[Row[Any]]) -> list[SimpleNa
                 StatementPosition.statement_id,
                 StatementPosition.value,
                 StatementPosition.confidence,
-                Topic.id,
-                Topic.slug,
-                Topic.name,
+                *_labelled("topic", TOPIC_REF),
             )
             .join(Topic, StatementPosition.topic_id == Topic.id)
             .where(StatementPosition.statement_id.in_(ids))
             .order_by(StatementPosition.statement_id, StatementPosition.topic_id)
         ):
+            topic = _referenced(found, "topic", TOPIC_REF)
             positions[found.statement_id].append(
-                SimpleNamespace(topic=_reference(found), value=found.value, confidence=found.confidence)
+                SimpleNamespace(topic=topic, value=found.value, confidence=found.confidence)
             )
         for found in session.execute(
-            select(statement_mentions.c.statement_id, Actor.id, Actor.slug, Actor.name)
+            select(statement_mentions.c.statement_id, *_labelled("actor", ACTOR_REF))
             .join(Actor, statement_mentions.c.actor_id == Actor.id)
             .where(statement_mentions.c.statement_id.in_(ids))
             .order_by(Actor.slug)
         ):
-            mentions[found.statement_id].append(_reference(found))
+            mentions[found.statement_id].append(_referenced(found, "actor", ACTOR_REF))
     return [_view(row, references[row.id], positions[row.id], mentions[row.id]) for row in rows]
 
 
-def _reference(found: Any) -> SimpleNamespace:
-    return SimpleNamespace(id=found.id, slug=found.slug, name=found.name)
+def _labelled(prefix: str, columns: tuple[Any, ...]) -> list[Any]:
+    return [column.label(f"{prefix}_{column.key}") for column in columns]
 
 
-def _view(row: Row[Any], refs: Row[Any], positions: list[Any], mentions: list[Any]) -> SimpleNamespace:
+def _referenced(found: Row[Any], prefix: str, columns: tuple[Any, ...]) -> SimpleNamespace:
+    """What a row read with `_labelled(prefix, columns)` holds of the record referred to."""
+    return SimpleNamespace(**{column.key: found._mapping[f"{prefix}_{column.key}"] for column in columns})
+
+
+def _view(row: Row[Any], references: Row[Any], positions: list[Any], mentions: list[Any]) -> SimpleNamespace:
     view = SimpleNamespace(**row._mapping, positions=positions, mentions=mentions)
-    view.actor = SimpleNamespace(id=row.actor_id, slug=refs.actor_slug, name=refs.actor_name)
-    view.event = None
-    if row.event_id is not None:
-        view.event = SimpleNamespace(
-            id=row.event_id,
-            title=refs.event_title,
-            kind=refs.event_kind,
-            start_at=refs.event_start_at,
-            start_precision=refs.event_start_precision,
-        )
+    view.actor = _referenced(references, "actor", ACTOR_REF)
+    view.event = _referenced(references, "event", EVENT_REF) if row.event_id is not None else None
     return view
