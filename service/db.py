@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import select
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Transaction
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -107,7 +108,23 @@ def make_engine(database_url: str, *, statement_timeout_ms: int = 0, **options: 
         return engine
     if statement_timeout_ms:
         options.setdefault("connect_args", {})["options"] = f"-c statement_timeout={statement_timeout_ms}"
-    return create_engine(database_url, pool_pre_ping=True, **options)
+    engine = create_engine(database_url, **options)
+    event.listen(engine, "checkout", _drop_if_server_spoke)
+    return engine
+
+
+def _drop_if_server_spoke(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Hand out no connection the server has closed, without a round trip to ask.
+
+    An idle connection the server has something to say on is one it has closed or is closing
+    (a restart, a terminated backend): the pool is told to make a new one instead. A ping
+    before each use (pool_pre_ping) found the same for a round trip a request. A connection
+    lost without a word (a network partition) fails its first query; SQLAlchemy then drops
+    the pool's connections, and that request answers 503.
+    """
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    if readable or dbapi_connection.closed:
+        raise exc.DisconnectionError("The database closed this connection.")
 
 
 class Database:

@@ -6,8 +6,10 @@ and links (JSON) for nothing, many times a page.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from service.actors.models import Actor
@@ -30,3 +32,14 @@ def topic_ref(loader: _AbstractLoad) -> Any:
 
 def event_ref(loader: _AbstractLoad) -> Any:
     return loader.load_only(*EVENT_REF)
+
+
+def labelled(prefix: str, columns: tuple[Any, ...]) -> list[Any]:
+    """A reference's columns, named `{prefix}_{column}` to read it from a row of several."""
+    return [column.label(f"{prefix}_{column.key}") for column in columns]
+
+
+def referenced(found: Row[Any], prefix: str, columns: tuple[Any, ...]) -> SimpleNamespace:
+    """What a row read with `labelled(prefix, columns)` holds of the record referred to."""
+    mapping = found._mapping  # made anew on each access
+    return SimpleNamespace(**{column.key: mapping[f"{prefix}_{column.key}"] for column in columns})

@@ -133,7 +133,10 @@ def fetch_page(
     if page.cursor:
         statement = statement.where(order.after(decode_cursor(order, page.cursor)))
     statement = statement.order_by(*order.order_by()).limit(page.limit + 1)
-    result = session.execute(statement).all() if rows else session.scalars(statement).unique().all()
+    # Rows need nothing of the ORM: run as Core, without its per-row result machinery.
+    result = (
+        session.connection().execute(statement).all() if rows else session.scalars(statement).unique().all()
+    )
     return _page_from(list(result), order, page, key_of)
 
 

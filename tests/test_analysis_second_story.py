@@ -64,6 +64,17 @@ def keller(client: FlaskClient) -> dict[str, dict[str, Any]]:
                 "topics": [CHARGE],
             },
         ),
+        "strike": post(
+            client,
+            "events",
+            {
+                "title": "Drivers' winter strike",
+                "kind": "protest",
+                "start": "2023-11-01",
+                "end": "2024-01-05",
+                "participants": [{"actor": "drivers-union", "role": "initiator"}],
+            },
+        ),
         "unrelated": post(
             client,
             "events",
@@ -127,10 +138,16 @@ def test_shifts_merge_a_day_date_months_and_pick_events_for_their_reasons(
     assert first["direction"] == "toward_negative"
     assert first["days"] == 51
 
-    # The window runs to the end of March (the month-precise side): the protest counts because
-    # the statement mentions the drivers' union, the vote because it is tagged with the topic.
+    # The window runs from a week before 10 January to the end of March (the month-precise
+    # side): the protest counts because the statement mentions the drivers' union, the vote
+    # because it is tagged with the topic, the strike because it lasted into the window.
     picked = {item["event"]["title"]: item for item in first["events_between"]}
-    assert set(picked) == {"Drivers block the ring road", "Council votes to review the charge"}
+    assert list(picked) == [
+        "Drivers' winter strike",
+        "Drivers block the ring road",
+        "Council votes to review the charge",
+    ]
+    assert picked["Drivers' winter strike"]["reasons"] == ["mentioned_actor"]
     assert picked["Drivers block the ring road"]["reasons"] == ["mentioned_actor"]
     assert [a["slug"] for a in picked["Drivers block the ring road"]["mentioned_actors"]] == ["drivers-union"]
     assert picked["Council votes to review the charge"]["reasons"] == ["topic"]

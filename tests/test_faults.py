@@ -113,11 +113,29 @@ def test_the_database_going_away_gives_503_and_the_service_recovers_without_rest
             assert response.status_code == 503, response.text
             assert problem_of(response)["type"] == "urn:stanceline:problem:service-unavailable"
             assert int(response.headers["Retry-After"]) > 0
-        # Back without a restart: the pool drops dead connections (pre-ping) and makes new ones.
+        # Back without a restart: the pool drops dead connections and makes new ones.
         after = [requests.get(f"{server.url}/api/v1/actors", timeout=20) for _ in range(6)]
         assert [response.status_code for response in after] == [200] * 6
         assert requests.get(f"{server.url}/readyz", timeout=20).json()["checks"]["database"] == "ok"
         assert len(after[0].json()["items"]) == 2  # nothing was lost
+    finally:
+        server.kill()
+
+
+def test_a_database_restart_between_requests_is_not_seen_by_clients(
+    private_postgres: PrivatePostgres, database: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    url, key = database
+    server = Gunicorn(url, tmp_path / "gunicorn.log")
+    try:
+        _seed(server.url, key)
+        # Every worker holds a pooled connection, which the restart closes while it is idle.
+        before = [requests.get(f"{server.url}/api/v1/actors", timeout=10) for _ in range(20)]
+        assert [response.status_code for response in before] == [200] * 20
+        private_postgres.stop()
+        private_postgres.start()
+        after = [requests.get(f"{server.url}/api/v1/actors", timeout=20) for _ in range(20)]
+        assert [response.status_code for response in after] == [200] * 20, after[0].text
     finally:
         server.kill()
 

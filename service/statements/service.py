@@ -20,7 +20,7 @@ from service.revisions.service import History
 from service.search import register_searchable, relevance_order, searched
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.statements.schemas import DUPLICATE_TOPIC, StatementSchema
-from service.statements.views import as_rows, statement_views
+from service.statements.views import as_rows, read_one, statement_views
 from service.topics.models import Topic
 
 NOUN = "statement"
@@ -106,10 +106,10 @@ def _relevance_key(found: Any) -> tuple[Any, ...]:
 def read_statement(session: Session, statement_id: str) -> Any:
     """A statement as GET answers it (`views`): 404 when there is none."""
     parsed = parse_uuid(statement_id)
-    rows = session.execute(as_rows(select(Statement)).where(Statement.id == parsed)).all() if parsed else []
-    if not rows:
+    found = read_one(session, parsed) if parsed else None
+    if found is None:
         raise _not_found(statement_id)
-    return statement_views(session, rows)[0]
+    return found
 
 
 def _not_found(statement_id: str) -> NotFound:

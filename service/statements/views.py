@@ -2,9 +2,12 @@
 
 An answer needs a statement's columns and the id, slug and name (or title) of what it refers
 to. Loading them as ORM objects cost most of a list's time (instances, identity map, state
-and collections: bench/README.md); read as rows they cost a third. The page is read first,
-then its actors and events, positions and mentions, each in one query, in the order the
-relationships give them. `StatementSchema.represent` reads both the same way.
+and collections: bench/README.md); read as rows they cost a third. Each round trip to the
+database costs about as much again as reading a row, so there are few: GET reads the
+statement with its actor and event in one query, a list reads its page and then the page's
+actors and events in one; both then read positions and mentions together in one more. The
+queries are built once, with their ids as parameters. `StatementSchema.represent` reads these
+views as it reads ORM records.
 """
 
 from __future__ import annotations
@@ -15,14 +18,18 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, bindparam, case, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from service.actors.models import Actor
 from service.events.models import Event
-from service.loading import ACTOR_REF, EVENT_REF, TOPIC_REF
+from service.loading import ACTOR_REF, EVENT_REF, TOPIC_REF, labelled, referenced
+from service.sqlfunctions import in_ids
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.topics.models import Topic
+
+# Prefixes that no statement column starts with: a row may hold both.
+ACTOR, EVENT, PART = "actor_ref", "event_ref", "part_ref"
 
 
 def as_rows(statement: Select[Any], relevance: Any = None) -> Select[Any]:
@@ -36,59 +43,83 @@ def as_rows(statement: Select[Any], relevance: Any = None) -> Select[Any]:
     return rows if relevance is None else rows.add_columns(relevance.label("relevance"))
 
 
+def _with_references(statement: Select[Any]) -> Select[Any]:
+    return (
+        statement.add_columns(*labelled(ACTOR, ACTOR_REF), *labelled(EVENT, EVENT_REF))
+        .join(Actor, Statement.actor_id == Actor.id)
+        .outerjoin(Event, Statement.event_id == Event.id)
+    )
+
+
+# GET: one statement by id, with its references (a primary-key lookup: nothing to misestimate).
+_ONE = _with_references(as_rows(select(Statement))).where(Statement.id == bindparam("id"))
+# A page's references, by the page's ids.
+_REFERENCES = _with_references(select(Statement.id)).where(in_ids(Statement.id, "ids"))
+
+
+def _parts() -> Select[Any]:
+    """Positions and mentions of the statements with `ids`, each in the order of its
+    relationship (positions by topic id, mentions by actor slug), in one query."""
+    positions = (
+        select(
+            StatementPosition.statement_id.label("statement_id"),
+            literal("position").label("part"),
+            StatementPosition.value.label("value"),
+            StatementPosition.confidence.label("confidence"),
+            *labelled(PART, TOPIC_REF),
+        )
+        .join(Topic, StatementPosition.topic_id == Topic.id)
+        .where(in_ids(StatementPosition.statement_id, "ids"))
+    )
+    mentions = (
+        select(statement_mentions.c.statement_id, literal("mention"), null(), null())
+        .add_columns(*labelled(PART, ACTOR_REF))
+        .join(Actor, statement_mentions.c.actor_id == Actor.id)
+        .where(in_ids(statement_mentions.c.statement_id, "ids"))
+    )
+    parts = union_all(positions, mentions).subquery("parts")
+    topic_order = case((parts.c.part == "position", parts.c[f"{PART}_id"]))
+    return select(parts).order_by(parts.c.part, topic_order, parts.c[f"{PART}_slug"])
+
+
+_PARTS = _parts()
+assert [column.key for column in TOPIC_REF] == [column.key for column in ACTOR_REF], "one shape for a union"
+
+
+def read_one(session: Session, statement_id: uuid.UUID) -> SimpleNamespace | None:
+    """The statement as GET answers it, or None."""
+    row = session.connection().execute(_ONE, {"id": statement_id}).first()
+    return None if row is None else _views(session, [row], {row.id: row})[0]
+
+
 def statement_views(session: Session, rows: Sequence[Row[Any]]) -> list[SimpleNamespace]:
     """Each row (of `as_rows`) as the statement it is, with its actor and event, positions and
-    mentions read for all of them in one query each."""
-    ids = [row.id for row in rows]
-    references: dict[uuid.UUID, Any] = {}
+    mentions read for all of them in two queries."""
+    if not rows:
+        return []
+    found = session.connection().execute(_REFERENCES, {"ids": [row.id for row in rows]})
+    return _views(session, rows, {reference.id: reference for reference in found})
+
+
+def _views(
+    session: Session, rows: Sequence[Row[Any]], references: dict[uuid.UUID, Row[Any]]
+) -> list[SimpleNamespace]:
     positions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
     mentions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
-    if ids:
-        references = {
-            found.id: found
-            for found in session.execute(
-                select(Statement.id, *_labelled("actor", ACTOR_REF), *_labelled("event", EVENT_REF))
-                .join_from(Statement, Actor, Statement.actor_id == Actor.id)
-                .outerjoin(Event, Statement.event_id == Event.id)
-                .where(Statement.id.in_(ids))
-            )
-        }
-        for found in session.execute(
-            select(
-                StatementPosition.statement_id,
-                StatementPosition.value,
-                StatementPosition.confidence,
-                *_labelled("topic", TOPIC_REF),
-            )
-            .join(Topic, StatementPosition.topic_id == Topic.id)
-            .where(StatementPosition.statement_id.in_(ids))
-            .order_by(StatementPosition.statement_id, StatementPosition.topic_id)
-        ):
-            topic = _referenced(found, "topic", TOPIC_REF)
+    for found in session.connection().execute(_PARTS, {"ids": [row.id for row in rows]}):
+        if found.part == "position":
+            topic = referenced(found, PART, TOPIC_REF)
             positions[found.statement_id].append(
                 SimpleNamespace(topic=topic, value=found.value, confidence=found.confidence)
             )
-        for found in session.execute(
-            select(statement_mentions.c.statement_id, *_labelled("actor", ACTOR_REF))
-            .join(Actor, statement_mentions.c.actor_id == Actor.id)
-            .where(statement_mentions.c.statement_id.in_(ids))
-            .order_by(Actor.slug)
-        ):
-            mentions[found.statement_id].append(_referenced(found, "actor", ACTOR_REF))
+        else:
+            mentions[found.statement_id].append(referenced(found, PART, ACTOR_REF))
     return [_view(row, references[row.id], positions[row.id], mentions[row.id]) for row in rows]
 
 
-def _labelled(prefix: str, columns: tuple[Any, ...]) -> list[Any]:
-    return [column.label(f"{prefix}_{column.key}") for column in columns]
-
-
-def _referenced(found: Row[Any], prefix: str, columns: tuple[Any, ...]) -> SimpleNamespace:
-    """What a row read with `_labelled(prefix, columns)` holds of the record referred to."""
-    return SimpleNamespace(**{column.key: found._mapping[f"{prefix}_{column.key}"] for column in columns})
-
-
 def _view(row: Row[Any], references: Row[Any], positions: list[Any], mentions: list[Any]) -> SimpleNamespace:
-    view = SimpleNamespace(**row._mapping, positions=positions, mentions=mentions)
-    view.actor = _referenced(references, "actor", ACTOR_REF)
-    view.event = _referenced(references, "event", EVENT_REF) if row.event_id is not None else None
+    view = SimpleNamespace(**row._asdict())  # its columns, and relevance or references if read with it
+    view.positions, view.mentions = positions, mentions
+    view.actor = referenced(references, ACTOR, ACTOR_REF)
+    view.event = referenced(references, EVENT, EVENT_REF) if row.event_id is not None else None
     return view
