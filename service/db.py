@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import select
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +13,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Transaction
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 # Constraint names the same on every backend, so migrations can refer to them.
@@ -72,6 +74,8 @@ class RecordMixin:
 
 # Execution option: this transaction will write (SQLite begins it IMMEDIATE).
 WRITE_TRANSACTION = "stanceline_writes"
+# Session.info: the session of a read request, which may not write nor hold a server-side cursor.
+READS_ONLY = "stanceline_reads_only"
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -134,6 +138,7 @@ class Database:
         self.database_url = database_url
         self.statement_timeout_ms = statement_timeout_ms
         self._engine: Engine | None = None
+        self._autocommit_engine: Engine | None = None
         self.session_factory = sessionmaker(expire_on_commit=False)
 
     @property
@@ -149,6 +154,23 @@ class Database:
         session = self.session_factory()
         if writes:
             session.connection(execution_options={WRITE_TRANSACTION: True})
+        return session
+
+    def read_session(self) -> Session:
+        """A session for a read request: it never writes (an attempt raises).
+
+        On PostgreSQL its queries run without a transaction around them (autocommit): each sees
+        what was committed when it began, as each statement of a READ COMMITTED transaction
+        does, and the BEGIN and ROLLBACK round trips are saved. A server-side cursor needs a
+        transaction: stream from `streaming_session` instead.
+        """
+        session = self.new_session()
+        bind = self.session_factory.kw.get("bind")
+        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":  # not inside a test's transaction
+            if self._autocommit_engine is None:
+                self._autocommit_engine = bind.execution_options(isolation_level="AUTOCOMMIT")
+            session.bind = self._autocommit_engine
+        session.info[READS_ONLY] = True
         return session
 
     def bind_to_connection(self, connection: Connection) -> None:
@@ -217,8 +239,44 @@ def get_database(app: Flask | None = None) -> Database:
 def get_session() -> Session:
     """The session of the current request (or CLI command)."""
     if "db_session" not in g:
-        writes = has_request_context() and request.method not in _READ_METHODS
-        g.db_session = get_database().new_session(writes=writes)
+        database = get_database()
+        if has_request_context() and request.method in _READ_METHODS:
+            g.db_session = database.read_session()
+        else:
+            g.db_session = database.new_session(writes=has_request_context())
         g.db_session.info.update(g.get("session_info", {}))
     session: Session = g.db_session
     return session
+
+
+@contextmanager
+def streaming_session(session: Session) -> Iterator[Session]:
+    """A session to read with a server-side cursor (`yield_per`) beside `session`: in a
+    transaction, which such a cursor lives in, when `session` is a read request's."""
+    if not session.info.get(READS_ONLY):
+        yield session
+        return
+    streaming = get_database().new_session()
+    try:
+        yield streaming
+    finally:
+        streaming.close()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_in_read_session(state: ORMExecuteState) -> None:
+    """A read request's session is not in a transaction on PostgreSQL: a write would not be
+    atomic, and a server-side cursor fails. Both are refused on every database, so that the
+    tests find them."""
+    if not state.session.info.get(READS_ONLY):
+        return
+    if state.is_insert or state.is_update or state.is_delete:
+        raise RuntimeError("A read request's session may not write.")
+    if state.execution_options.get("yield_per") or state.execution_options.get("stream_results"):
+        raise RuntimeError("A server-side cursor needs a transaction: use service.db.streaming_session.")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_in_read_session(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READS_ONLY):
+        raise RuntimeError("A read request's session may not write.")

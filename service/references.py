@@ -47,6 +47,16 @@ def find_by_reference(
     return session.scalars(statement).one_or_none()
 
 
+def find_id_by_reference(session: Session, model: type[Any], reference: str) -> uuid.UUID | None:
+    """The id of the record whose id or slug is `reference`, or None: for a filter, which
+    needs nothing else of the record."""
+    record_id = parse_uuid(reference)
+    column: Any = model.id if record_id is not None else model.slug
+    value: Any = record_id if record_id is not None else reference
+    found: uuid.UUID | None = session.connection().execute(select(model.id).where(column == value)).scalar()
+    return found
+
+
 def get_by_reference(
     session: Session, model: type[ModelT], reference: str, noun: str, *, for_update: bool = False
 ) -> ModelT:
@@ -88,6 +98,21 @@ class FieldReferences:
         if record is None:
             self.reject(field, unknown_id(noun, record_id))
         return record
+
+    def resolve_id(self, model: type[Any], reference: str, field: str, noun: str) -> uuid.UUID | None:
+        """For a filter: the id of the record an id or slug names, read alone."""
+        found = find_id_by_reference(self.session, model, reference)
+        if found is None:
+            self.reject(field, unknown_reference(noun, reference))
+        return found
+
+    def check_id(self, model: type[Any], record_id: uuid.UUID, field: str, noun: str) -> uuid.UUID | None:
+        """For a filter by id: the id, if a record has it."""
+        statement = select(model.id).where(model.id == record_id)
+        found: uuid.UUID | None = self.session.connection().execute(statement).scalar()
+        if found is None:
+            self.reject(field, unknown_id(noun, record_id))
+        return found
 
     def find(self, model: type[ModelT], reference: str) -> ModelT | None:
         """The record an id or slug names, or None (a subclass may look elsewhere)."""

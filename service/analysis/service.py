@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from service.actors.models import Actor
 from service.analysis.chart import ChartData, Marker, Point
 from service.dates import Precision, period_end, range_end, range_start
+from service.db import streaming_session
 from service.errors import ValidationFailed
 from service.events.models import Event, EventParticipant, event_topics
 from service.events.service import EVENT_REFERENCES
@@ -306,7 +307,7 @@ def actor_shifts(
         )
     pivots: list[tuple[DailyPosition, DailyPosition]] = []
     # Closing the result ends the server-side cursor when the page fills before the rows end.
-    with closing(session.execute(positions)) as rows:
+    with streaming_session(session) as streaming, closing(streaming.execute(positions)) as rows:
         for earlier, later in itertools.pairwise(_daily_positions(rows)):
             if earlier.topic_id != later.topic_id or abs(later.value - earlier.value) < min_delta - 1e-9:
                 continue

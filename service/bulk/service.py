@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from service.bulk.batched import BATCH_SIZE, RecordBatch, conflict
 from service.bulk.csv_rows import BadRow, csv_records
 from service.bulk.records import BY_NAME, BY_PLURAL, TYPES
-from service.db import Database, HeldTransaction
+from service.db import Database, HeldTransaction, streaming_session
 from service.errors import Problem, flatten_messages
 
 EXPORT_BATCH = 500
@@ -33,8 +33,9 @@ def export_lines(session: Session, plural: str, since: datetime | None) -> Itera
     if since is not None:
         query = query.where(model.updated_at >= since)
     schema = record_type.shown_as()
-    for record in session.scalars(query.execution_options(yield_per=EXPORT_BATCH)):
-        yield json.dumps(record_type.line(record, schema), ensure_ascii=False) + "\n"
+    with streaming_session(session) as streaming:
+        for record in streaming.scalars(query.execution_options(yield_per=EXPORT_BATCH)):
+            yield json.dumps(record_type.line(record, schema), ensure_ascii=False) + "\n"
 
 
 @dataclass

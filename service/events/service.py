@@ -50,19 +50,19 @@ def _with_references(statement: Select[Any]) -> Select[Any]:
 def list_events(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Event]:
     statement = _with_references(select(Event))
     references = FieldReferences(session)
-    participant = topic = None
+    participant_id = topic_id = None
     if ref := filters.get("participant"):
-        participant = references.resolve(Actor, ref, "participant", "actor")
+        participant_id = references.resolve_id(Actor, ref, "participant", "actor")
     if ref := filters.get("topic"):
-        topic = references.resolve(Topic, ref, "topic", "topic")
+        topic_id = references.resolve_id(Topic, ref, "topic", "topic")
     references.raise_if_any()
-    if participant is not None:
+    if participant_id is not None:
         statement = statement.where(
-            Event.id.in_(select(EventParticipant.event_id).where(EventParticipant.actor_id == participant.id))
+            Event.id.in_(select(EventParticipant.event_id).where(EventParticipant.actor_id == participant_id))
         )
-    if topic is not None:
+    if topic_id is not None:
         statement = statement.where(
-            Event.id.in_(select(event_topics.c.event_id).where(event_topics.c.topic_id == topic.id))
+            Event.id.in_(select(event_topics.c.event_id).where(event_topics.c.topic_id == topic_id))
         )
     if kind := filters.get("kind"):
         statement = statement.where(Event.kind == kind)

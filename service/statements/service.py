@@ -55,33 +55,33 @@ def with_references(statement: Select[Any]) -> Select[Any]:
 def list_statements(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Any]:
     """A page of statements as the list answers them (`views`)."""
     references = FieldReferences(session)
-    actor = topic = mentioned = event = None
+    actor_id = topic_id = mentioned_id = event_id = None
     if ref := filters.get("actor"):
-        actor = references.resolve(Actor, ref, "actor", "actor")
+        actor_id = references.resolve_id(Actor, ref, "actor", "actor")
     if ref := filters.get("topic"):
-        topic = references.resolve(Topic, ref, "topic", "topic")
+        topic_id = references.resolve_id(Topic, ref, "topic", "topic")
     if ref := filters.get("mentions"):
-        mentioned = references.resolve(Actor, ref, "mentions", "actor")
-    if (event_id := filters.get("event")) is not None:
-        event = references.get(Event, event_id, "event", "event")
+        mentioned_id = references.resolve_id(Actor, ref, "mentions", "actor")
+    if (event_ref := filters.get("event")) is not None:
+        event_id = references.check_id(Event, event_ref, "event", "event")
     references.raise_if_any()
 
     # Filter on ids resolved above, so that the (x, said_at, id) indexes serve the order.
     statement = select(Statement)
-    if actor is not None:
-        statement = statement.where(Statement.actor_id == actor.id)
-    if event is not None:
-        statement = statement.where(Statement.event_id == event.id)
-    if topic is not None:
+    if actor_id is not None:
+        statement = statement.where(Statement.actor_id == actor_id)
+    if event_id is not None:
+        statement = statement.where(Statement.event_id == event_id)
+    if topic_id is not None:
         statement = statement.where(
             Statement.id.in_(
-                select(StatementPosition.statement_id).where(StatementPosition.topic_id == topic.id)
+                select(StatementPosition.statement_id).where(StatementPosition.topic_id == topic_id)
             )
         )
-    if mentioned is not None:
+    if mentioned_id is not None:
         statement = statement.where(
             Statement.id.in_(
-                select(statement_mentions.c.statement_id).where(statement_mentions.c.actor_id == mentioned.id)
+                select(statement_mentions.c.statement_id).where(statement_mentions.c.actor_id == mentioned_id)
             )
         )
     if kind := filters.get("kind"):
