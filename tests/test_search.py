@@ -99,6 +99,19 @@ def test_any_text_is_words_not_query_syntax_errors(demo: FlaskClient, q: str) ->
         assert_problem(response, 422, "validation-error")
 
 
+def test_quotes_and_backslashes_in_the_words_are_searched_as_written(client: FlaskClient) -> None:
+    # On PostgreSQL the words are written into the SQL (escaped), not sent as a parameter.
+    client.post("/api/v1/actors", json={"name": "Anna Keller", "kind": "person"})
+    text = "The mayor's plan stays, back\\slash and all"
+    body = {"actor": "anna-keller", "kind": "quote", "text": text, "said_at": "2024-01-10"}
+    assert client.post("/api/v1/statements", json=body).status_code == 201
+
+    assert _texts(client, q="mayor's") == [text]
+    assert _texts(client, q="x'); DELETE FROM statements; --") == []
+    assert _texts(client, q="\\' OR 1=1 --") == []
+    assert _texts(client, q="plan") == [text]  # nothing was deleted
+
+
 def test_bad_search_requests_are_refused(demo: FlaskClient) -> None:
     assert "q" in assert_problem(demo.get("/api/v1/statements?q=!!!"), 422, "validation-error")["errors"]
     nul = demo.get("/api/v1/events", query_string={"q": "x\x00y"})

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
 from service.actors.models import Actor
 from service.dates import changed_world_date, period_end, plain_source, range_end, range_start
@@ -73,6 +73,8 @@ def list_events(session: Session, filters: dict[str, Any], page: PageRequest) ->
     if (until := filters.get("until")) is not None:
         statement = statement.where(Event.start_at < range_end(until))
     statement, sort, relevance = searched(session, statement, filters, "-start")
+    if relevance is not None:  # each event answers its relevance
+        statement = statement.options(with_expression(Event.relevance, relevance))
     if relevance is not None and sort == "relevance":
         order = relevance_order("events", relevance, Event.id)
         return fetch_page(session, statement, order, page, key_of=lambda found: (found.relevance, found.id))
