@@ -46,6 +46,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        # psycopg returns timestamptz values aware, in the session's time zone, which
+        # make_engine sets to UTC: nothing to do for each value.
+        if dialect.name == "postgresql":
+            return None
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
@@ -110,8 +117,11 @@ def make_engine(database_url: str, *, statement_timeout_ms: int = 0, **options: 
         engine = create_engine(database_url, **options)
         _make_sqlite_transactional(engine)
         return engine
+    # Timestamps come back in UTC (UTCDateTime relies on it), whatever the server's time zone.
+    settings = ["-c timezone=UTC"]
     if statement_timeout_ms:
-        options.setdefault("connect_args", {})["options"] = f"-c statement_timeout={statement_timeout_ms}"
+        settings.append(f"-c statement_timeout={statement_timeout_ms}")
+    options.setdefault("connect_args", {})["options"] = " ".join(settings)
     engine = create_engine(database_url, **options)
     event.listen(engine, "checkout", _drop_if_server_spoke)
     return engine

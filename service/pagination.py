@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from flask import current_app, request
 from itsdangerous import BadData, URLSafeSerializer
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, Subquery, tuple_
 from sqlalchemy.orm import Session
 
 from service.errors import InvalidCursor
@@ -125,14 +125,23 @@ def fetch_page(
     *,
     key_of: Callable[[Any], Sequence[Any]] | None = None,
     rows: bool = False,
+    around: Callable[[Subquery], Select[Any]] | None = None,
 ) -> Page[Any]:
     """Run `statement` for one page in `order`, starting after the page's cursor.
 
     Items are ORM objects, or result rows when `rows` is set (for unions and subqueries).
+    `around` makes the select to run from the page as a subquery (to join what its rows refer
+    to once the page is cut, whatever the plan for finding it); it is ordered again by the
+    subquery's columns of the same names.
     """
     if page.cursor:
         statement = statement.where(order.after(decode_cursor(order, page.cursor)))
     statement = statement.order_by(*order.order_by()).limit(page.limit + 1)
+    if around is not None:
+        cut = statement.subquery("page")
+        columns = tuple(cut.c[column.key] for column in order.columns)
+        again = SortOrder(order.list_name, order.name, columns, order.descending)
+        statement = around(cut).order_by(*again.order_by())
     # Rows need nothing of the ORM: run as Core, without its per-row result machinery.
     result = (
         session.connection().execute(statement).all() if rows else session.scalars(statement).unique().all()

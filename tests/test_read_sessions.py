@@ -3,14 +3,17 @@ which a server-side cursor needs and a write must have; both are refused on ever
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import orjson
 import pytest
 import requests
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import Connection
 
 from service.actors.models import Actor
-from service.db import get_database, get_session, streaming_session
+from service.db import get_database, get_session, make_engine, streaming_session
 from service.demo.load import load_story
 from tests.conftest import LiveServer
 
@@ -35,7 +38,9 @@ def test_a_server_of_its_own_streams_exports_and_pages_shifts(live_server: LiveS
     assert {item["event"]["title"] for item in first["events_between"]}
 
 
-def test_a_read_requests_session_refuses_to_write_or_stream_outside_a_transaction(app: Flask) -> None:
+def test_a_read_requests_session_refuses_to_write_or_stream_outside_a_transaction(
+    app: Flask, database: Connection
+) -> None:
     with app.test_request_context("/api/v1/actors", method="GET"):
         session = get_session()
         with pytest.raises(RuntimeError, match="may not write"):
@@ -48,3 +53,18 @@ def test_a_read_requests_session_refuses_to_write_or_stream_outside_a_transactio
             session.execute(select(Actor.id).execution_options(yield_per=10)).all()
         with streaming_session(session) as streaming:
             assert streaming.execute(select(Actor.id).execution_options(yield_per=10)).all() is not None
+
+
+def test_postgresql_connections_read_timestamps_in_utc(backend: str, database_url: str) -> None:
+    """UTCDateTime leaves PostgreSQL's values as psycopg returns them: in the session's zone."""
+    if backend != "postgresql":
+        pytest.skip("SQLite keeps no time zone; UTCDateTime tags its values as UTC")
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW timezone")).scalar() == "UTC"
+            moment = connection.execute(text("SELECT TIMESTAMPTZ '2025-08-15 20:00:00+03'")).scalar()
+            assert moment.utcoffset() == timedelta(0)
+            assert moment.hour == 17
+    finally:
+        engine.dispose()

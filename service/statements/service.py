@@ -20,7 +20,7 @@ from service.revisions.service import History
 from service.search import register_searchable, relevance_order, searched
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.statements.schemas import DUPLICATE_TOPIC, StatementSchema
-from service.statements.views import as_rows, read_one, statement_views
+from service.statements.views import as_rows, page_with_references, read_one, statement_views
 from service.topics.models import Topic
 
 NOUN = "statement"
@@ -91,11 +91,14 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
     if (until := filters.get("until")) is not None:
         statement = statement.where(Statement.said_at < range_end(until))
     statement, sort, relevance = searched(session, statement, filters, "-said_at")
+    if relevance is not None:
+        relevance = relevance.label("relevance")  # a column of the page, to order it again by
     if relevance is not None and sort == "relevance":
         order, key_of = relevance_order("statements", relevance, Statement.id), _relevance_key
     else:
         order, key_of = ORDERS[sort], None
-    found = fetch_page(session, as_rows(statement, relevance), order, page, key_of=key_of, rows=True)
+    rows = as_rows(statement, relevance)
+    found = fetch_page(session, rows, order, page, key_of=key_of, rows=True, around=page_with_references)
     return Page(statement_views(session, found.items), found.next_cursor)
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, case, literal, null, select, union_all
+from sqlalchemy import Row, Select, Subquery, bindparam, case, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from service.actors.models import Actor
@@ -34,27 +34,31 @@ ACTOR, EVENT, PART = "actor_ref", "event_ref", "part_ref"
 
 def as_rows(statement: Select[Any], relevance: Any = None) -> Select[Any]:
     """A select of statements (its filters and order) as one of their rows, with their
-    `relevance` when searched.
-
-    Actors and events are read afterwards for the page alone: joined here, a misestimate
-    (a full-text match guessed at 30,000 rows that finds 250) made PostgreSQL hash all
-    100,000 events for every search."""
+    `relevance` when searched."""
     rows = statement.with_only_columns(*Statement.__table__.c, maintain_column_froms=False)
     return rows if relevance is None else rows.add_columns(relevance.label("relevance"))
 
 
-def _with_references(statement: Select[Any]) -> Select[Any]:
+def _with_references(statement: Select[Any], actor_id: Any, event_id: Any) -> Select[Any]:
     return (
         statement.add_columns(*labelled(ACTOR, ACTOR_REF), *labelled(EVENT, EVENT_REF))
-        .join(Actor, Statement.actor_id == Actor.id)
-        .outerjoin(Event, Statement.event_id == Event.id)
+        .join(Actor, actor_id == Actor.id)
+        .outerjoin(Event, event_id == Event.id)
     )
 
 
+def page_with_references(page: Subquery) -> Select[Any]:
+    """A page of `as_rows` (cut to its length, as a subquery) with each row's actor and event.
+
+    Joined only once the page is cut: joined inside it, a misestimate (a full-text match guessed
+    at 30,000 rows that finds 250) made PostgreSQL hash all 100,000 events for every search."""
+    return _with_references(select(page), page.c.actor_id, page.c.event_id)
+
+
 # GET: one statement by id, with its references (a primary-key lookup: nothing to misestimate).
-_ONE = _with_references(as_rows(select(Statement))).where(Statement.id == bindparam("id"))
-# A page's references, by the page's ids.
-_REFERENCES = _with_references(select(Statement.id)).where(in_ids(Statement.id, "ids"))
+_ONE = _with_references(as_rows(select(Statement)), Statement.actor_id, Statement.event_id).where(
+    Statement.id == bindparam("id")
+)
 
 
 def _parts() -> Select[Any]:
@@ -89,21 +93,14 @@ assert [column.key for column in TOPIC_REF] == [column.key for column in ACTOR_R
 def read_one(session: Session, statement_id: uuid.UUID) -> SimpleNamespace | None:
     """The statement as GET answers it, or None."""
     row = session.connection().execute(_ONE, {"id": statement_id}).first()
-    return None if row is None else _views(session, [row], {row.id: row})[0]
+    return None if row is None else statement_views(session, [row])[0]
 
 
 def statement_views(session: Session, rows: Sequence[Row[Any]]) -> list[SimpleNamespace]:
-    """Each row (of `as_rows`) as the statement it is, with its actor and event, positions and
-    mentions read for all of them in two queries."""
+    """Each row (of `as_rows`, `with_references`) as the statement it is, with its positions
+    and mentions read for all of them in one query."""
     if not rows:
         return []
-    found = session.connection().execute(_REFERENCES, {"ids": [row.id for row in rows]})
-    return _views(session, rows, {reference.id: reference for reference in found})
-
-
-def _views(
-    session: Session, rows: Sequence[Row[Any]], references: dict[uuid.UUID, Row[Any]]
-) -> list[SimpleNamespace]:
     positions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
     mentions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
     for found in session.connection().execute(_PARTS, {"ids": [row.id for row in rows]}):
@@ -114,12 +111,12 @@ def _views(
             )
         else:
             mentions[found.statement_id].append(referenced(found, PART, ACTOR_REF))
-    return [_view(row, references[row.id], positions[row.id], mentions[row.id]) for row in rows]
+    return [_view(row, positions[row.id], mentions[row.id]) for row in rows]
 
 
-def _view(row: Row[Any], references: Row[Any], positions: list[Any], mentions: list[Any]) -> SimpleNamespace:
-    view = SimpleNamespace(**row._asdict())  # its columns, and relevance or references if read with it
+def _view(row: Row[Any], positions: list[Any], mentions: list[Any]) -> SimpleNamespace:
+    view = SimpleNamespace(**row._asdict())  # its columns and references, and relevance if searched
     view.positions, view.mentions = positions, mentions
-    view.actor = referenced(references, ACTOR, ACTOR_REF)
-    view.event = referenced(references, EVENT, EVENT_REF) if row.event_id is not None else None
+    view.actor = referenced(row, ACTOR, ACTOR_REF)
+    view.event = referenced(row, EVENT, EVENT_REF) if row.event_id is not None else None
     return view
