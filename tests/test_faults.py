@@ -90,54 +90,55 @@ def _engine(url: str) -> Engine:
     return create_engine(url)
 
 
-def test_the_database_going_away_gives_503_and_the_service_recovers_without_restart(
-    private_postgres: PrivatePostgres, database: tuple[str, dict[str, str]], tmp_path: Path
-) -> None:
+@pytest.fixture
+def seeded_server(
+    database: tuple[str, dict[str, str]], tmp_path: Path
+) -> Iterator[tuple[Gunicorn, dict[str, str]]]:
+    """The service under gunicorn on the test's database, with two actors and two topics."""
     url, key = database
     server = Gunicorn(url, tmp_path / "gunicorn.log")
     try:
         _seed(server.url, key)
-        assert requests.get(f"{server.url}/api/v1/actors", timeout=10).status_code == 200
-
-        private_postgres.stop()
-        during = [requests.get(f"{server.url}/api/v1/actors", timeout=20) for _ in range(6)]
-        during.append(
-            requests.post(
-                f"{server.url}/api/v1/actors", json={"name": "X", "kind": "person"}, headers=key, timeout=20
-            )
-        )
-        ready_during = requests.get(f"{server.url}/readyz", timeout=20)
-        private_postgres.start()
-
-        for response in [*during, ready_during]:
-            assert response.status_code == 503, response.text
-            assert problem_of(response)["type"] == "urn:stanceline:problem:service-unavailable"
-            assert int(response.headers["Retry-After"]) > 0
-        # Back without a restart: the pool drops dead connections and makes new ones.
-        after = [requests.get(f"{server.url}/api/v1/actors", timeout=20) for _ in range(6)]
-        assert [response.status_code for response in after] == [200] * 6
-        assert requests.get(f"{server.url}/readyz", timeout=20).json()["checks"]["database"] == "ok"
-        assert len(after[0].json()["items"]) == 2  # nothing was lost
+        yield server, key
     finally:
         server.kill()
+
+
+def test_the_database_going_away_gives_503_and_the_service_recovers_without_restart(
+    private_postgres: PrivatePostgres, seeded_server: tuple[Gunicorn, dict[str, str]]
+) -> None:
+    server, key = seeded_server
+    assert requests.get(f"{server.url}/api/v1/actors", timeout=10).status_code == 200
+
+    private_postgres.stop()
+    during = [requests.get(f"{server.url}/api/v1/actors", timeout=20) for _ in range(6)]
+    actor = {"name": "X", "kind": "person"}
+    during.append(requests.post(f"{server.url}/api/v1/actors", json=actor, headers=key, timeout=20))
+    ready_during = requests.get(f"{server.url}/readyz", timeout=20)
+    private_postgres.start()
+
+    for response in [*during, ready_during]:
+        assert response.status_code == 503, response.text
+        assert problem_of(response)["type"] == "urn:stanceline:problem:service-unavailable"
+        assert int(response.headers["Retry-After"]) > 0
+    # Back without a restart: the pool drops dead connections and makes new ones.
+    after = [requests.get(f"{server.url}/api/v1/actors", timeout=20) for _ in range(6)]
+    assert [response.status_code for response in after] == [200] * 6
+    assert requests.get(f"{server.url}/readyz", timeout=20).json()["checks"]["database"] == "ok"
+    assert len(after[0].json()["items"]) == 2  # nothing was lost
 
 
 def test_a_database_restart_between_requests_is_not_seen_by_clients(
-    private_postgres: PrivatePostgres, database: tuple[str, dict[str, str]], tmp_path: Path
+    private_postgres: PrivatePostgres, seeded_server: tuple[Gunicorn, dict[str, str]]
 ) -> None:
-    url, key = database
-    server = Gunicorn(url, tmp_path / "gunicorn.log")
-    try:
-        _seed(server.url, key)
-        # Every worker holds a pooled connection, which the restart closes while it is idle.
-        before = [requests.get(f"{server.url}/api/v1/actors", timeout=10) for _ in range(20)]
-        assert [response.status_code for response in before] == [200] * 20
-        private_postgres.stop()
-        private_postgres.start()
-        after = [requests.get(f"{server.url}/api/v1/actors", timeout=20) for _ in range(20)]
-        assert [response.status_code for response in after] == [200] * 20, after[0].text
-    finally:
-        server.kill()
+    server, _ = seeded_server
+    # Every worker holds a pooled connection, which the restart closes while it is idle.
+    before = [requests.get(f"{server.url}/api/v1/actors", timeout=10) for _ in range(20)]
+    assert [response.status_code for response in before] == [200] * 20
+    private_postgres.stop()
+    private_postgres.start()
+    after = [requests.get(f"{server.url}/api/v1/actors", timeout=20) for _ in range(20)]
+    assert [response.status_code for response in after] == [200] * 20, after[0].text
 
 
 def test_a_worker_killed_mid_write_loses_no_acknowledged_write_and_leaves_none_half_done(
