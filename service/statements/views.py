@@ -4,9 +4,9 @@ An answer needs a statement's columns and the id, slug and name (or title) of wh
 to. Loading them as ORM objects cost most of a list's time (instances, identity map, state
 and collections: bench/README.md); read as rows they cost a third. Each round trip to the
 database costs about as much again as reading a row, so there are few: GET reads the
-statement with its actor and event in one query, a list reads its page and then the page's
-actors and events in one; both then read positions and mentions together in one more. The
-queries are built once, with their ids as parameters. `StatementSchema.represent` reads these
+statement with its actor and event in one query, a list its page with them (joined around the
+cut page); both then read positions and mentions together in one more, built once, with the
+ids as parameters. `StatementSchema.represent` reads these
 views as it reads ORM records.
 """
 
