@@ -14,6 +14,7 @@ from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, e
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Transaction
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
 
 # Constraint names the same on every backend, so migrations can refer to them.
@@ -69,6 +70,17 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def assign(record: Any, key: str, value: Any, *, tracked: bool) -> None:
+    """Set a relationship of `record`: as a change the session's flush will write, or, not
+    `tracked`, as if loaded, without the ORM's change events (a third of the time it takes to
+    make a statement). Untracked records are never added to a session: a bulk import writes
+    their rows itself (service/bulk/batched.py)."""
+    if tracked:
+        setattr(record, key, value)
+    else:
+        set_committed_value(record, key, value)
 
 
 class RecordMixin:

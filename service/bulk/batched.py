@@ -145,7 +145,8 @@ class RecordBatch:
         """Queue a line; `outcome.id` or `outcome.errors` is set when its batch is written."""
         wanted: dict[Any, set[Any]] = {}
         with contextlib.suppress(_Collected, ValidationFailed):  # its errors come in the second pass
-            self.new_record(self.session, dict(data), CollectedReferences(self.session, wanted))
+            collected = CollectedReferences(self.session, wanted)
+            self.new_record(self.session, dict(data), collected, tracked=False)
         own = {_as_id(reference) for reference in wanted.get(self.model, ())}
         if own & self.pending_ids:
             self.flush()  # it refers to a record of this batch (an event's parent): write that first
@@ -195,8 +196,9 @@ class RecordBatch:
         accepted = []
         for item in batch:
             try:
+                # Untracked: its rows are written here, not by the session's flush.
                 item.record = self.new_record(
-                    self.session, dict(item.data), KnownReferences(self.session, self.known)
+                    self.session, dict(item.data), KnownReferences(self.session, self.known), tracked=False
                 )
             except ValidationFailed as exc:
                 item.errors = exc.extensions["errors"]

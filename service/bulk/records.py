@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from marshmallow import Schema, fields
 from sqlalchemy import Select, select
@@ -79,6 +79,19 @@ def _with_id(create_schema: type[Schema]) -> type[Schema]:
     )
 
 
+class NewRecord(Protocol):
+    """`new_statement`, `new_event`: the record a create request describes, unsaved."""
+
+    def __call__(
+        self,
+        session: Session,
+        data: dict[str, Any],
+        references: FieldReferences | None = None,
+        *,
+        tracked: bool = True,
+    ) -> Any: ...
+
+
 @dataclass(frozen=True)
 class RecordType:
     name: str  # as in a line's "type"
@@ -90,7 +103,7 @@ class RecordType:
     query: Callable[[], Select[Any]]
     # Kinds a file holds by the hundred thousand are imported in batches (see `batched`).
     history: History | None = None
-    new_record: Callable[[Session, dict[str, Any], FieldReferences], Any] | None = None
+    new_record: NewRecord | None = None
 
     def line(self, record: Any, schema: Schema) -> dict[str, Any]:
         shown = self.to_line(schema.dump(record))

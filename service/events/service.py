@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
 from service.actors.models import Actor
 from service.dates import changed_world_date, period_end, plain_source, range_end, range_start
+from service.db import assign
 from service.errors import NotFound, ValidationFailed
 from service.events.models import Event, EventParticipant, event_topics
 from service.events.schemas import EventSchema
@@ -95,11 +96,13 @@ def get_event(session: Session, event_id: str, *, for_update: bool = False) -> E
     return event
 
 
-def new_event(session: Session, data: dict[str, Any], references: FieldReferences | None = None) -> Event:
+def new_event(
+    session: Session, data: dict[str, Any], references: FieldReferences | None = None, *, tracked: bool = True
+) -> Event:
     """The event a create request describes, not yet added to the session (422 if it cannot
     be). `references` resolves its participants, topics and parent (by default, one query each)."""
     event = Event(id=data.pop("id", None) or uuid.uuid4())
-    _apply(session, event, data, creating=True, references=references)
+    _apply(session, event, data, creating=True, references=references, tracked=tracked)
     return event
 
 
@@ -133,6 +136,7 @@ def _apply(
     *,
     creating: bool,
     references: FieldReferences | None = None,
+    tracked: bool = True,
 ) -> None:
     """Validate what the request sets against the data, then set it (all or nothing)."""
     references = references if references is not None else FieldReferences(session)
@@ -150,7 +154,10 @@ def _apply(
                     f"participants.{index}.actor", "This actor already takes part in the event."
                 )
             elif actor is not None:
-                participant = existing.get(actor.id) or EventParticipant(actor=actor, actor_id=actor.id)
+                participant = existing.get(actor.id)
+                if participant is None:
+                    participant = EventParticipant(actor_id=actor.id)
+                    assign(participant, "actor", actor, tracked=tracked)
                 participant.role = item["role"]
                 participants.append(participant)
     if "topics" in data:
@@ -189,18 +196,19 @@ def _apply(
     event.ends_before = period_end(*(end or start))
     if participants is not None:
         # In the order they are loaded in, so that answers to writes and reads agree.
-        event.participants = sorted(participants, key=lambda p: (p.role.value, p.actor_id.hex))
+        ordered = sorted(participants, key=lambda p: (p.role.value, p.actor_id.hex))
+        assign(event, "participants", ordered, tracked=tracked)
     elif creating:
-        event.participants = []
+        assign(event, "participants", [], tracked=tracked)
     if topics is not None:
-        event.topics = sorted(topics, key=lambda topic: topic.slug)
+        assign(event, "topics", sorted(topics, key=lambda topic: topic.slug), tracked=tracked)
     elif creating:
-        event.topics = []
+        assign(event, "topics", [], tracked=tracked)
     if "parent" in data:
-        event.parent = parent
+        assign(event, "parent", parent, tracked=tracked)
         event.parent_id = parent.id if parent is not None else None
     elif creating:
-        event.parent = None
+        assign(event, "parent", None, tracked=tracked)
 
 
 def _would_cycle(session: Session, event_id: uuid.UUID, parent: Event) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.actors.models import Actor
 from service.dates import changed_world_date, range_end, range_start, to_instant
+from service.db import assign
 from service.errors import NotFound
 from service.events.models import Event
 from service.loading import actor_ref, event_ref, topic_ref
@@ -132,12 +133,13 @@ def get_statement(session: Session, statement_id: str, *, for_update: bool = Fal
 
 
 def new_statement(
-    session: Session, data: dict[str, Any], references: FieldReferences | None = None
+    session: Session, data: dict[str, Any], references: FieldReferences | None = None, *, tracked: bool = True
 ) -> Statement:
     """The statement a create request describes, not yet added to the session (422 if it cannot
-    be). `references` resolves its actors, topics and event (by default, one query each)."""
+    be). `references` resolves its actors, topics and event (by default, one query each);
+    `tracked` as for `service.db.assign`."""
     statement = Statement(id=data.pop("id", None) or uuid.uuid4())
-    _apply(session, statement, data, creating=True, references=references)
+    _apply(session, statement, data, creating=True, references=references, tracked=tracked)
     return statement
 
 
@@ -171,6 +173,7 @@ def _apply(
     *,
     creating: bool,
     references: FieldReferences | None = None,
+    tracked: bool = True,
 ) -> None:
     """Check every reference first (one 422 lists them all), then set what the request sets."""
     references = references if references is not None else FieldReferences(session)
@@ -201,7 +204,8 @@ def _apply(
     references.raise_if_any()
     assert actor is not None
 
-    statement.actor, statement.actor_id = actor, actor.id
+    assign(statement, "actor", actor, tracked=tracked)
+    statement.actor_id = actor.id
     for name in ("text", "kind", "language"):
         if name in data:
             setattr(statement, name, data[name])
@@ -221,21 +225,26 @@ def _apply(
         for name in REPOSTED_FROM_FIELDS:
             setattr(statement, f"reposted_from_{name}", original.get(name))
     if creating or "event" in data:
-        statement.event, statement.event_id = event, event.id if event is not None else None
+        assign(statement, "event", event, tracked=tracked)
+        statement.event_id = event.id if event is not None else None
     if "article_id" in data:  # set by accepting an article's draft, never by a client
         statement.article_id = data["article_id"]
         statement.article_span_start, statement.article_span_end = data["span_start"], data["span_end"]
     if creating or mentions is not None:
-        statement.mentions = sorted(mentions or [], key=lambda mentioned: mentioned.slug)  # as loaded
+        ordered = sorted(mentions or [], key=lambda mentioned: mentioned.slug)  # as loaded
+        assign(statement, "mentions", ordered, tracked=tracked)
     if creating or positions is not None:
         # Keep the rows of topics that stay (same key), so the flush updates rather than re-inserts.
         existing = {position.topic_id: position for position in ([] if creating else statement.positions)}
         kept = []
         for topic, item in positions or []:
-            position = existing.get(topic.id) or StatementPosition(topic=topic, topic_id=topic.id)
+            position = existing.get(topic.id)
+            if position is None:
+                position = StatementPosition(topic_id=topic.id)
+                assign(position, "topic", topic, tracked=tracked)
             position.value, position.confidence = item["value"], item["confidence"]
             kept.append(position)
-        statement.positions = sorted(kept, key=lambda position: position.topic_id)  # as loaded
+        assign(statement, "positions", sorted(kept, key=lambda position: position.topic_id), tracked=tracked)
     # Positions carry the statement's actor and date for the analysis indexes.
     for position in statement.positions:
         position.actor_id, position.said_at = actor.id, statement.said_at
