@@ -148,8 +148,11 @@ def _drop_if_server_spoke(dbapi_connection: Any, _record: Any, _proxy: Any) -> N
     lost without a word (a network partition) fails its first query; SQLAlchemy then drops
     the pool's connections, and that request answers 503.
     """
-    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    if readable or dbapi_connection.closed:
+    if dbapi_connection.closed:
+        raise exc.DisconnectionError("The database closed this connection.")
+    poller = select.poll()  # not select.select: it fails on descriptors numbered over 1023
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):
         raise exc.DisconnectionError("The database closed this connection.")
 
 
