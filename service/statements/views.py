@@ -103,7 +103,7 @@ def statement_views(session: Session, rows: Sequence[Row[Any]]) -> list[SimpleNa
         return []
     positions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
     mentions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
-    for found in session.connection().execute(_PARTS, {"ids": [row.id for row in rows]}):
+    for found in session.connection().execute(_PARTS, {"ids": [row.id for row in rows]}).all():
         if found.part == "position":
             topic = referenced(found, PART, TOPIC_REF)
             positions[found.statement_id].append(
