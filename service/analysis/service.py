@@ -360,6 +360,8 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
     topic_ids = {shift.topic.id for shift in shifts}
     candidates = _events_in_windows(session, {actor.id, *all_mentioned}, topic_ids, windows)
     starts = [event.start_at for event in candidates]
+    picked: list[PickedEvent] = []
+    via_ids: dict[int, set[uuid.UUID]] = {}  # by index in `picked`: the mentioned actors taking part
     longest = max((event.ends_before - event.start_at for event in candidates), default=timedelta(0))
     for shift, (window_start, window_end) in zip(shifts, windows, strict=True):
         mentioned = set().union(
@@ -376,11 +378,18 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
                 reasons.append("participant")
             if shift.topic.id in event.topic_ids:
                 reasons.append("topic")
-            via = sorted((event.actors[a] for a in mentioned & event.actors.keys()), key=lambda a: a.slug)
-            if via:
+            if via := mentioned & event.actor_ids:
                 reasons.append("mentioned_actor")
+                via_ids[len(picked)] = via
             if reasons:
-                shift.events_between.append(PickedEvent(event.ref, reasons, via))
+                picked.append(PickedEvent(event.ref, reasons))
+                shift.events_between.append(picked[-1])
+    # The few actors named as reasons, read once for the page.
+    named = set().union(*via_ids.values())
+    found: Iterable[Any] = session.execute(select(*ACTOR_REF).where(Actor.id.in_(named))) if named else []
+    refs = {row.id: row for row in found}
+    for index, ids in via_ids.items():
+        picked[index].mentioned_actors = sorted((refs[actor_id] for actor_id in ids), key=lambda a: a.slug)
 
 
 @dataclass
@@ -392,7 +401,6 @@ class _Candidate:
     ends_before: datetime
     actor_ids: set[uuid.UUID] = field(default_factory=set)  # of the actors asked about
     topic_ids: set[uuid.UUID] = field(default_factory=set)  # of the topics asked about
-    actors: dict[uuid.UUID, Any] = field(default_factory=dict)  # their references
 
 
 def _events_in_windows(
@@ -421,15 +429,13 @@ def _events_in_windows(
         *(and_(Event.start_at < end, Event.ends_before > start) for start, end in _merged(windows))
     )
     rows = session.execute(
-        select(*labelled("event", EVENT_REF), Event.end_at, Event.ends_before, links.c.topic_id)
-        .add_columns(*labelled("actor", ACTOR_REF))
+        select(*labelled("event", EVENT_REF), Event.end_at, Event.ends_before)
+        .add_columns(links.c.actor_id, links.c.topic_id)
         .join_from(Event, links, links.c.event_id == Event.id)
-        .outerjoin(Actor, Actor.id == links.c.actor_id)
         .where(in_a_window)
         .order_by(Event.start_at, Event.id)
     )
     candidates: dict[uuid.UUID, _Candidate] = {}
-    actors: dict[uuid.UUID, Any] = {}  # one reference an actor, however many events it took part in
     for row in rows:
         candidate = candidates.get(row.event_id)
         if candidate is None:
@@ -440,9 +446,6 @@ def _events_in_windows(
             candidate.topic_ids.add(row.topic_id)
         else:
             candidate.actor_ids.add(row.actor_id)
-            if (actor := actors.get(row.actor_id)) is None:
-                actor = actors[row.actor_id] = referenced(row, "actor", ACTOR_REF)
-            candidate.actors[row.actor_id] = actor
     return list(candidates.values())
 
 
