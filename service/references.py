@@ -38,10 +38,7 @@ def find_by_reference(
     `for_update` locks its row until the transaction ends (PostgreSQL), so a conditional
     write compares its If-Match with the state it will change, not an older one.
     """
-    record_id = parse_uuid(reference)
-    column: Any = model.id if record_id is not None else model.slug  # type: ignore[attr-defined]
-    value: Any = record_id if record_id is not None else reference
-    statement = select(model).where(column == value)
+    statement = select(model).where(_names(model, reference))
     if for_update:
         statement = statement.with_for_update().execution_options(populate_existing=True)
     return session.scalars(statement).one_or_none()
@@ -50,11 +47,15 @@ def find_by_reference(
 def find_id_by_reference(session: Session, model: type[Any], reference: str) -> uuid.UUID | None:
     """The id of the record whose id or slug is `reference`, or None: for a filter, which
     needs nothing else of the record."""
-    record_id = parse_uuid(reference)
-    column: Any = model.id if record_id is not None else model.slug
-    value: Any = record_id if record_id is not None else reference
-    found: uuid.UUID | None = session.connection().execute(select(model.id).where(column == value)).scalar()
+    statement = select(model.id).where(_names(model, reference))
+    found: uuid.UUID | None = session.connection().execute(statement).scalar()
     return found
+
+
+def _names(model: Any, reference: str) -> Any:
+    """The condition for the record an id (a UUID) or slug names."""
+    record_id = parse_uuid(reference)
+    return model.id == record_id if record_id is not None else model.slug == reference
 
 
 def get_by_reference(
@@ -108,8 +109,7 @@ class FieldReferences:
 
     def check_id(self, model: type[Any], record_id: uuid.UUID, field: str, noun: str) -> uuid.UUID | None:
         """For a filter by id: the id, if a record has it."""
-        statement = select(model.id).where(model.id == record_id)
-        found: uuid.UUID | None = self.session.connection().execute(statement).scalar()
+        found = find_id_by_reference(self.session, model, str(record_id))
         if found is None:
             self.reject(field, unknown_id(noun, record_id))
         return found

@@ -360,8 +360,7 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
     topic_ids = {shift.topic.id for shift in shifts}
     candidates = _events_in_windows(session, {actor.id, *all_mentioned}, topic_ids, windows)
     starts = [event.start_at for event in candidates]
-    picked: list[PickedEvent] = []
-    via_ids: dict[int, set[uuid.UUID]] = {}  # by index in `picked`: the mentioned actors taking part
+    named_in: list[tuple[PickedEvent, set[uuid.UUID]]] = []  # events picked via mentioned actors
     longest = max((event.ends_before - event.start_at for event in candidates), default=timedelta(0))
     for shift, (window_start, window_end) in zip(shifts, windows, strict=True):
         mentioned = set().union(
@@ -378,18 +377,20 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
                 reasons.append("participant")
             if shift.topic.id in event.topic_ids:
                 reasons.append("topic")
-            if via := mentioned & event.actor_ids:
+            via = mentioned & event.actor_ids
+            if via:
                 reasons.append("mentioned_actor")
-                via_ids[len(picked)] = via
             if reasons:
-                picked.append(PickedEvent(event.ref, reasons))
-                shift.events_between.append(picked[-1])
+                picked = PickedEvent(event.ref, reasons)
+                shift.events_between.append(picked)
+                if via:
+                    named_in.append((picked, via))
     # The few actors named as reasons, read once for the page.
-    named = set().union(*via_ids.values())
+    named = set().union(*(via for _, via in named_in))
     found: Iterable[Any] = session.execute(select(*ACTOR_REF).where(Actor.id.in_(named))) if named else []
     refs = {row.id: row for row in found}
-    for index, ids in via_ids.items():
-        picked[index].mentioned_actors = sorted((refs[actor_id] for actor_id in ids), key=lambda a: a.slug)
+    for picked, via in named_in:
+        picked.mentioned_actors = sorted((refs[actor_id] for actor_id in via), key=lambda a: a.slug)
 
 
 @dataclass
