@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from flask import current_app, request
 from itsdangerous import BadData, URLSafeSerializer
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, Subquery, tuple_
+from sqlalchemy import Integer, Select, Subquery, bindparam, tuple_
 from sqlalchemy.orm import Session
 
 from service.errors import InvalidCursor
@@ -49,11 +49,19 @@ class SortOrder:
     def order_by(self) -> list[Any]:
         return [column.desc() if self.descending else column.asc() for column in self.columns]
 
-    def after(self, values: Sequence[Any]) -> Any:
-        # A plain tuple is bound with each column's own type (UUIDs, UTC timestamps).
+    def after(self) -> Any:
+        """Rows after the key bound as `after_parameters` (each with its column's type)."""
         key = tuple_(*self.columns)
-        bound = tuple(values)
+        pairs = zip(self._after_names, self.columns, strict=True)
+        bound = tuple_(*(bindparam(name, type_=column.type) for name, column in pairs))
         return key < bound if self.descending else key > bound
+
+    def after_parameters(self, values: Sequence[Any]) -> dict[str, Any]:
+        return dict(zip(self._after_names, values, strict=True))
+
+    @property
+    def _after_names(self) -> list[str]:
+        return [f"page_after_{index}" for index in range(len(self.columns))]
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,57 @@ def decode_cursor(order: SortOrder, cursor: str) -> list[Any]:
         raise InvalidCursor("The cursor is malformed or has been altered.") from exc
 
 
+_LIMIT = "page_limit"
+
+
+def page_query(
+    statement: Select[Any],
+    order: SortOrder,
+    *,
+    after_cursor: bool,
+    around: Callable[[Subquery], Select[Any]] | None = None,
+) -> Select[Any]:
+    """`statement` cut to one page in `order` (after a cursor's key if `after_cursor`), its
+    length and key bound when it runs (`page_parameters`), so one query serves every page.
+
+    `around` makes the select to run from the page as a subquery (to join what its rows refer
+    to once the page is cut, whatever the plan for finding it); it is ordered again by the
+    subquery's columns of the same names.
+    """
+    if after_cursor:
+        statement = statement.where(order.after())
+    statement = statement.order_by(*order.order_by()).limit(bindparam(_LIMIT, type_=Integer))
+    if around is not None:
+        cut = statement.subquery("page")
+        columns = tuple(cut.c[column.key] for column in order.columns)
+        again = SortOrder(order.list_name, order.name, columns, order.descending)
+        statement = around(cut).order_by(*again.order_by())
+    return statement
+
+
+def page_parameters(order: SortOrder, page: PageRequest) -> dict[str, Any]:
+    """The values a `page_query` runs with for `page`: one row more than its length (to know
+    whether another page follows) and its cursor's key."""
+    parameters: dict[str, Any] = {_LIMIT: page.limit + 1}
+    if page.cursor:
+        parameters.update(order.after_parameters(decode_cursor(order, page.cursor)))
+    return parameters
+
+
+def run_page_query(
+    session: Session,
+    query: Select[Any],
+    order: SortOrder,
+    page: PageRequest,
+    parameters: dict[str, Any] | None = None,
+    *,
+    key_of: Callable[[Any], Sequence[Any]] | None = None,
+) -> Page[Any]:
+    """A page of rows from a `page_query` (built once, and kept, by its caller), run as Core."""
+    found = session.connection().execute(query, {**(parameters or {}), **page_parameters(order, page)}).all()
+    return _page_from(list(found), order, page, key_of)
+
+
 def fetch_page(
     session: Session,
     statement: Select[Any],
@@ -125,28 +184,18 @@ def fetch_page(
     *,
     key_of: Callable[[Any], Sequence[Any]] | None = None,
     rows: bool = False,
-    around: Callable[[Subquery], Select[Any]] | None = None,
+    parameters: dict[str, Any] | None = None,
 ) -> Page[Any]:
     """Run `statement` for one page in `order`, starting after the page's cursor.
 
     Items are ORM objects, or result rows when `rows` is set (for unions and subqueries).
-    `around` makes the select to run from the page as a subquery (to join what its rows refer
-    to once the page is cut, whatever the plan for finding it); it is ordered again by the
-    subquery's columns of the same names.
+    `parameters` are values for bound parameters of `statement`.
     """
-    if page.cursor:
-        statement = statement.where(order.after(decode_cursor(order, page.cursor)))
-    statement = statement.order_by(*order.order_by()).limit(page.limit + 1)
-    if around is not None:
-        cut = statement.subquery("page")
-        columns = tuple(cut.c[column.key] for column in order.columns)
-        again = SortOrder(order.list_name, order.name, columns, order.descending)
-        statement = around(cut).order_by(*again.order_by())
-    # Rows need nothing of the ORM: run as Core, without its per-row result machinery.
-    result = (
-        session.connection().execute(statement).all() if rows else session.scalars(statement).unique().all()
-    )
-    return _page_from(list(result), order, page, key_of)
+    query = page_query(statement, order, after_cursor=bool(page.cursor))
+    if rows:  # rows need nothing of the ORM: run as Core, without its per-row result machinery
+        return run_page_query(session, query, order, page, parameters, key_of=key_of)
+    values = {**(parameters or {}), **page_parameters(order, page)}
+    return _page_from(list(session.scalars(query, values).unique().all()), order, page, key_of)
 
 
 def page_of_sequence(

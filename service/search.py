@@ -13,7 +13,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Double, Float, Select, String, and_, cast, func, literal, literal_column, select, text
+from sqlalchemy import (
+    Double,
+    Float,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -24,6 +36,7 @@ from service.pagination import SortOrder
 # the configuration of its language).
 QUERY_CONFIGS = ("simple", "english", "german", "french", "spanish", "russian")
 WORD = re.compile(r"\w+")
+_WORDS = "search_words"  # the bound parameter for what `q` asks for
 
 
 def has_words(q: str) -> bool:
@@ -35,19 +48,25 @@ class Searchable:
     table: str  # "statements" or "events"
     id_column: Any  # the model's id column
 
-    def match(self, session: Session, q: str) -> tuple[ColumnElement[bool], ColumnElement[float]]:
-        """A condition for the rows that match `q`, and each row's relevance (higher first)."""
-        if session.get_bind().dialect.name == "postgresql":
-            return self._postgresql(q)
-        return self._sqlite(q)
+    def match(self, dialect: str) -> tuple[ColumnElement[bool], ColumnElement[float]]:
+        """A condition for the rows that match the words bound as `parameters`, and each row's
+        relevance (higher first)."""
+        return self._postgresql() if dialect == "postgresql" else self._sqlite()
 
-    def _postgresql(self, q: str) -> tuple[ColumnElement[bool], ColumnElement[float]]:
+    @staticmethod
+    def parameters(dialect: str, q: str) -> dict[str, Any]:
+        if dialect == "postgresql":
+            return {_WORDS: q}
+        # Every word, each quoted: the user's text is never read as FTS5 query syntax.
+        return {_WORDS: " ".join('"' + word + '"' for word in WORD.findall(q))}
+
+    def _postgresql(self) -> tuple[ColumnElement[bool], ColumnElement[float]]:
         vector: Any = literal_column(f"{self.table}.search_vector")
         # The words are written into the SQL (escaped by SQLAlchemy) when it is sent, not sent
         # as a parameter: psycopg prepares a query it sees often, and PostgreSQL's generic plan
         # for a prepared search, made without the words, ran eight times slower than the plan
         # made for them (a rare word matches 250 statements, a common one half of them).
-        words = literal(q, String, literal_execute=True)
+        words = bindparam(_WORDS, type_=String, literal_execute=True)
         query: Any = None
         for config in QUERY_CONFIGS:
             part = func.websearch_to_tsquery(text(f"'{config}'::regconfig"), words)
@@ -55,13 +74,11 @@ class Searchable:
         # As double precision: ts_rank's float4, sent as text, would not round-trip in a cursor.
         return vector.op("@@")(query), cast(func.ts_rank(vector, query), Double)
 
-    def _sqlite(self, q: str) -> tuple[ColumnElement[bool], ColumnElement[float]]:
-        # Every word, each quoted: the user's text is never read as FTS5 query syntax.
-        expression = " ".join('"' + word + '"' for word in WORD.findall(q))
+    def _sqlite(self) -> tuple[ColumnElement[bool], ColumnElement[float]]:
         fts = f"{self.table}_fts"
 
         def matches() -> Any:
-            return text(f"{fts} MATCH :fts_query").bindparams(fts_query=expression)
+            return text(f"{fts} MATCH :{_WORDS}").bindparams(bindparam(_WORDS, type_=String))
 
         matching: Any = select(literal_column(f"{fts}.id")).select_from(text(fts)).where(matches())
         score = (
@@ -73,18 +90,27 @@ class Searchable:
         return self.id_column.in_(matching), score
 
 
-def searched(
-    session: Session, statement: Select[Any], filters: dict[str, Any], default_sort: str
-) -> tuple[Select[Any], str, Any]:
-    """Narrow a list to what `q` finds; the sort to use, and the relevance (None without q)."""
+def search_sort(filters: dict[str, Any], default_sort: str) -> str:
+    """The sort a list's filters ask for: by default `relevance` when searched (422 when
+    `relevance` is asked for without `q`)."""
     q, sort = filters.get("q"), filters.get("sort") or ("relevance" if filters.get("q") else default_sort)
     if sort == "relevance" and not q:
         raise ValidationFailed({"sort": ["`relevance` needs `q`, the words to search for."]})
+    return sort
+
+
+def searched(
+    session: Session, statement: Select[Any], filters: dict[str, Any], default_sort: str
+) -> tuple[Select[Any], str, Any, dict[str, Any]]:
+    """Narrow a list to what `q` finds; the sort to use, the relevance (None without q) and the
+    values to run the list with."""
+    sort, q = search_sort(filters, default_sort), filters.get("q")
     if not q:
-        return statement, sort, None
+        return statement, sort, None, {}
     entity = statement.column_descriptions[0]["entity"]
-    condition, relevance = SEARCHABLE[entity.__tablename__].match(session, q)
-    return statement.where(condition), sort, relevance
+    dialect = session.get_bind().dialect.name
+    condition, relevance = SEARCHABLE[entity.__tablename__].match(dialect)
+    return statement.where(condition), sort, relevance, Searchable.parameters(dialect, q)
 
 
 def relevance_order(list_name: str, relevance: Any, id_column: Any) -> SortOrder:

@@ -210,6 +210,62 @@ def test_unknown_reference_in_a_filter_is_422(client: FlaskClient) -> None:
     assert body["errors"] == {"until": ["'since' must not be after 'until'."]}
 
 
+def test_a_filter_by_id_finds_what_the_same_filter_by_slug_finds(
+    client: FlaskClient, story: dict[str, dict[str, Any]]
+) -> None:
+    by_slug = "actor=donald-trump&mentions=russia&topic=" + TERRITORY
+    by_id = (
+        f"actor={story['donald-trump']['id']}&mentions={story['russia']['id']}&topic={story[TERRITORY]['id']}"
+    )
+    assert slugs_of(client, by_slug) == slugs_of(client, by_id) == [story["trump-repost-2025-08-17"]["text"]]
+
+    def pages(query: str) -> list[list[str]]:
+        found, url = [], f"/api/v1/statements?{query}&limit=1"
+        while url:
+            response = client.get(url)
+            found.append([item["text"] for item in response.get_json()["items"]])
+            url = (
+                response.get_json()["next_cursor"]
+                and f"{url.split('&cursor=')[0]}&cursor={response.get_json()['next_cursor']}"
+            )
+        return found
+
+    trump_pages = pages("actor=donald-trump&sort=said_at")
+    assert len(trump_pages) >= 3
+    assert pages(f"actor={story['donald-trump']['id']}&sort=said_at") == trump_pages
+
+
+def test_a_filter_naming_a_record_without_statements_is_an_empty_page_not_an_error(
+    client: FlaskClient, story: dict[str, dict[str, Any]]
+) -> None:
+    silent = client.post("/api/v1/actors", json={"name": "Silent Actor", "kind": "person"}).get_json()
+    for reference in (silent["slug"], silent["id"]):
+        assert client.get(f"/api/v1/statements?actor={reference}").get_json() == {
+            "items": [],
+            "next_cursor": None,
+        }
+        assert slugs_of(client, f"mentions={reference}") == []
+    # A cursor whose later statements were deleted since: an empty page too.
+    said = client.get("/api/v1/statements?actor=donald-trump&sort=said_at&limit=200").get_json()["items"]
+    first = client.get(f"/api/v1/statements?actor=donald-trump&sort=said_at&limit={len(said) - 1}").get_json()
+    assert client.delete(f"/api/v1/statements/{said[-1]['id']}").status_code == 204
+    after = client.get(f"/api/v1/statements?actor=donald-trump&sort=said_at&cursor={first['next_cursor']}")
+    assert after.get_json() == {"items": [], "next_cursor": None}
+
+
+def test_an_unknown_id_in_a_filter_is_422_naming_it(client: FlaskClient, story: Any) -> None:
+    nobody = "00000000-0000-4000-8000-000000000000"
+    body = assert_problem(
+        client.get(f"/api/v1/statements?actor={nobody}&mentions=donald-trump&event={nobody}"),
+        422,
+        "validation-error",
+    )
+    assert body["errors"] == {
+        "actor": [f"No actor with id or slug '{nobody}'."],
+        "event": [f"No event with id '{nobody}'."],
+    }
+
+
 def test_unknown_statement_is_404(client: FlaskClient) -> None:
     assert_problem(client.get("/api/v1/statements/00000000-0000-4000-8000-000000000000"), 404)
     assert_problem(client.patch("/api/v1/statements/not-an-id", json={}), 404)

@@ -115,14 +115,15 @@ def actor_timeline(
     name = "-at" if descending else "at"
     # Each side is cut to the page's size on its own index before the merge: the first items of
     # the merged order are among the first items of each side.
-    sides = []
+    sides, after = [], {}
     for side, moment, identity in (
         (said, Statement.said_at, Statement.id),
         (happened, Event.start_at, Event.id),
     ):
         side_order = SortOrder("timeline", name, (moment, identity), descending)
-        if page.cursor:
-            side = side.where(side_order.after(decode_cursor(side_order, page.cursor)))
+        if page.cursor:  # both sides bind the same key
+            side = side.where(side_order.after())
+            after = side_order.after_parameters(decode_cursor(side_order, page.cursor))
         cut = side.order_by(*side_order.order_by()).limit(page.limit + 1).subquery()
         sides.append(select(cut.c.type, cut.c.id, cut.c.at))  # SQLite: no LIMIT directly in a UNION
     merged = union_all(*sides).subquery("timeline")
@@ -133,6 +134,7 @@ def actor_timeline(
         order,
         PageRequest(limit=page.limit),  # the cursor is applied to each side above
         rows=True,
+        parameters=after,
     )
 
     statement_ids = [row.id for row in keys.items if row.type == "statement"]

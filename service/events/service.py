@@ -73,13 +73,20 @@ def list_events(session: Session, filters: dict[str, Any], page: PageRequest) ->
         statement = statement.where(Event.ends_before > range_start(since))
     if (until := filters.get("until")) is not None:
         statement = statement.where(Event.start_at < range_end(until))
-    statement, sort, relevance = searched(session, statement, filters, "-start")
+    statement, sort, relevance, searched_for = searched(session, statement, filters, "-start")
     if relevance is not None:  # each event answers its relevance
         statement = statement.options(with_expression(Event.relevance, relevance))
     if relevance is not None and sort == "relevance":
         order = relevance_order("events", relevance, Event.id)
-        return fetch_page(session, statement, order, page, key_of=lambda found: (found.relevance, found.id))
-    return fetch_page(session, statement, ORDERS[sort], page)
+        return fetch_page(
+            session,
+            statement,
+            order,
+            page,
+            key_of=lambda found: (found.relevance, found.id),
+            parameters=searched_for,
+        )
+    return fetch_page(session, statement, ORDERS[sort], page, parameters=searched_for)
 
 
 def get_event(session: Session, event_id: str, *, for_update: bool = False) -> Event:

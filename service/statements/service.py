@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.actors.models import Actor
@@ -14,11 +16,11 @@ from service.db import assign
 from service.errors import NotFound
 from service.events.models import Event
 from service.loading import actor_ref, event_ref, topic_ref
-from service.pagination import Page, PageRequest, SortOrder, fetch_page
+from service.pagination import Page, PageRequest, SortOrder, page_query, run_page_query
 from service.references import FieldReferences, parse_uuid
 from service.referrers import count_where, ensure_unreferenced, register_referrer
 from service.revisions.service import History
-from service.search import register_searchable, relevance_order, searched
+from service.search import SEARCHABLE, Searchable, register_searchable, relevance_order, search_sort
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.statements.schemas import DUPLICATE_TOPIC, StatementSchema
 from service.statements.views import as_rows, page_with_references, read_one, statement_views
@@ -53,54 +55,110 @@ def with_references(statement: Select[Any]) -> Select[Any]:
     return statement.options(*_LOAD)
 
 
-def list_statements(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Any]:
-    """A page of statements as the list answers them (`views`)."""
-    references = FieldReferences(session)
-    actor_id = topic_id = mentioned_id = event_id = None
-    if ref := filters.get("actor"):
-        actor_id = references.resolve_id(Actor, ref, "actor", "actor")
-    if ref := filters.get("topic"):
-        topic_id = references.resolve_id(Topic, ref, "topic", "topic")
-    if ref := filters.get("mentions"):
-        mentioned_id = references.resolve_id(Actor, ref, "mentions", "actor")
-    if (event_ref := filters.get("event")) is not None:
-        event_id = references.check_id(Event, event_ref, "event", "event")
-    references.raise_if_any()
+# Filters that name a record, by id or slug: (model, noun, the condition on its id).
+_REFERENCE_FILTERS: dict[str, tuple[Any, str, Callable[[Any], Any]]] = {
+    "actor": (Actor, "actor", lambda actor_id: Statement.actor_id == actor_id),
+    "topic": (
+        Topic,
+        "topic",
+        lambda topic_id: Statement.id.in_(
+            select(StatementPosition.statement_id).where(StatementPosition.topic_id == topic_id)
+        ),
+    ),
+    "mentions": (
+        Actor,
+        "actor",
+        lambda actor_id: Statement.id.in_(
+            select(statement_mentions.c.statement_id).where(statement_mentions.c.actor_id == actor_id)
+        ),
+    ),
+}
+_VALUE_FILTERS = {
+    "event": Statement.event_id == bindparam("event", type_=Statement.event_id.type),
+    "kind": Statement.kind == bindparam("kind", type_=Statement.kind.type),
+    "since": Statement.said_at >= bindparam("since", type_=Statement.said_at.type),
+    "until": Statement.said_at < bindparam("until", type_=Statement.said_at.type),
+}
 
-    # Filter on ids resolved above, so that the (x, said_at, id) indexes serve the order.
+
+def list_statements(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Any]:
+    """A page of statements as the list answers them (`views`).
+
+    The query is built once for each combination of filters, sort and dialect, with every
+    value bound when it runs: building it took as long as running it. A reference is bound as
+    the id it is, or as a slug that the query turns into its record's id; either way the
+    (x, said_at, id) indexes serve the order. Only when the page is empty are the references
+    looked up, to answer 422 for one that names no record.
+    """
+    sort = search_sort(filters, "-said_at")
+    dialect = session.get_bind().dialect.name
+    parameters: dict[str, Any] = {}
+    named = []
+    for name in _REFERENCE_FILTERS:
+        if reference := filters.get(name):
+            record_id = parse_uuid(reference)
+            named.append((name, record_id is not None))
+            parameters[f"{name}_id" if record_id else f"{name}_slug"] = record_id or reference
+    given = tuple(name for name in _VALUE_FILTERS if filters.get(name) is not None)
+    parameters.update({name: filters[name] for name in ("event", "kind") if name in given})
+    if "since" in given:
+        parameters["since"] = range_start(filters["since"])
+    if "until" in given:
+        parameters["until"] = range_end(filters["until"])
+    if q := filters.get("q"):
+        parameters.update(Searchable.parameters(dialect, q))
+    query, order = _list_query(tuple(named), given, bool(q), sort, bool(page.cursor), dialect)
+    key_of = _relevance_key if sort == "relevance" else None
+    found = run_page_query(session, query, order, page, parameters, key_of=key_of)
+    if not found.items:
+        _check_references(session, filters)
+    return Page(statement_views(session, found.items), found.next_cursor)
+
+
+@lru_cache(maxsize=512)
+def _list_query(
+    named: tuple[tuple[str, bool], ...],
+    given: tuple[str, ...],
+    q: bool,
+    sort: str,
+    after_cursor: bool,
+    dialect: str,
+) -> tuple[Select[Any], SortOrder]:
+    """The query of one page of a list with these filters (`named` references, each by id or
+    not; `given` values), and its order."""
     statement = select(Statement)
-    if actor_id is not None:
-        statement = statement.where(Statement.actor_id == actor_id)
-    if event_id is not None:
-        statement = statement.where(Statement.event_id == event_id)
-    if topic_id is not None:
-        statement = statement.where(
-            Statement.id.in_(
-                select(StatementPosition.statement_id).where(StatementPosition.topic_id == topic_id)
-            )
-        )
-    if mentioned_id is not None:
-        statement = statement.where(
-            Statement.id.in_(
-                select(statement_mentions.c.statement_id).where(statement_mentions.c.actor_id == mentioned_id)
-            )
-        )
-    if kind := filters.get("kind"):
-        statement = statement.where(Statement.kind == kind)
-    if (since := filters.get("since")) is not None:
-        statement = statement.where(Statement.said_at >= range_start(since))
-    if (until := filters.get("until")) is not None:
-        statement = statement.where(Statement.said_at < range_end(until))
-    statement, sort, relevance = searched(session, statement, filters, "-said_at")
-    if relevance is not None:
+    for name, by_id in named:
+        model, _, filtered_by = _REFERENCE_FILTERS[name]
+        if by_id:
+            record_id: Any = bindparam(f"{name}_id", type_=model.id.type)
+        else:
+            slug = bindparam(f"{name}_slug", type_=String)
+            record_id = select(model.id).where(model.slug == slug).scalar_subquery()
+        statement = statement.where(filtered_by(record_id))
+    for name in given:
+        statement = statement.where(_VALUE_FILTERS[name])
+    relevance = None
+    if q:
+        matches, relevance = SEARCHABLE["statements"].match(dialect)
+        statement = statement.where(matches)
         relevance = relevance.label("relevance")  # a column of the page, to order it again by
     if relevance is not None and sort == "relevance":
-        order, key_of = relevance_order("statements", relevance, Statement.id), _relevance_key
+        order = relevance_order("statements", relevance, Statement.id)
     else:
-        order, key_of = ORDERS[sort], None
+        order = ORDERS[sort]
     rows = as_rows(statement, relevance)
-    found = fetch_page(session, rows, order, page, key_of=key_of, rows=True, around=page_with_references)
-    return Page(statement_views(session, found.items), found.next_cursor)
+    return page_query(rows, order, after_cursor=after_cursor, around=page_with_references), order
+
+
+def _check_references(session: Session, filters: dict[str, Any]) -> None:
+    """422 naming each filter whose reference names no record."""
+    references = FieldReferences(session)
+    for name, (model, noun, _) in _REFERENCE_FILTERS.items():
+        if reference := filters.get(name):
+            references.resolve_id(model, reference, name, noun)
+    if (event_id := filters.get("event")) is not None:
+        references.check_id(Event, event_id, "event", "event")
+    references.raise_if_any()
 
 
 def _relevance_key(found: Any) -> tuple[Any, ...]:
