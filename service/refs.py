@@ -81,22 +81,31 @@ class EventRefSchema(Schema):
     )
 
 
+def reference(record_id: Any, slug: str, name: str) -> dict[str, Any]:
+    """What ActorRefSchema and TopicRefSchema dump, written directly (service/representation.py)."""
+    return {"id": str(record_id), "slug": slug, "name": name}
+
+
 def actor_ref(actor: Any) -> dict[str, Any]:
-    """What ActorRefSchema dumps, written directly (service/representation.py)."""
-    return {"id": str(actor.id), "slug": actor.slug, "name": actor.name}
+    return reference(actor.id, actor.slug, actor.name)
 
 
 def topic_ref(topic: Any) -> dict[str, Any]:
-    """What TopicRefSchema dumps, written directly."""
-    return {"id": str(topic.id), "slug": topic.slug, "name": topic.name}
+    return reference(topic.id, topic.slug, topic.name)
+
+
+def event_reference(
+    event_id: Any, title: str, kind: Any, start_at: Any, start_precision: Any
+) -> dict[str, Any]:
+    """What EventRefSchema dumps, written directly."""
+    return {
+        "id": str(event_id),
+        "title": title,
+        "kind": kind.value,
+        "start": instant(start_at),
+        "start_precision": start_precision.value,
+    }
 
 
 def event_ref(event: Any) -> dict[str, Any]:
-    """What EventRefSchema dumps, written directly."""
-    return {
-        "id": str(event.id),
-        "title": event.title,
-        "kind": event.kind.value,
-        "start": instant(event.start_at),
-        "start_precision": event.start_precision.value,
-    }
+    return event_reference(event.id, event.title, event.kind, event.start_at, event.start_precision)

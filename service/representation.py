@@ -17,6 +17,11 @@ from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema
 
 
+class Represented(dict[str, Any]):
+    """An answer already written as its schema's plain dump would write it (by a read path that
+    builds answers from rows): the dump passes it on as it is."""
+
+
 class HandWrittenDump(Schema):
     """A schema whose plain dump (no only/exclude) is the subclass's `represent`."""
 
@@ -28,8 +33,11 @@ class HandWrittenDump(Schema):
             return super().dump(obj, many=many)
         many = self.many if many is None else many
         if many:
-            return [self.represent(record) for record in obj]
-        return self.represent(obj)
+            return [self._represent(record) for record in obj]
+        return self._represent(obj)
+
+    def _represent(self, record: Any) -> dict[str, Any]:
+        return record if isinstance(record, Represented) else self.represent(record)
 
     def generic_dump(self, obj: Any, *, many: bool | None = None) -> Any:
         """marshmallow's own dump of the same schema: what `represent` must equal."""

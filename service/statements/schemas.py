@@ -293,54 +293,73 @@ class StatementSchema(HandWrittenDump):
     updated_at = fields.DateTime(required=True, metadata={"description": "When last changed (UTC)."})
 
     def represent(self, statement: Any) -> dict[str, Any]:
-        source = optional_object(
-            {
-                "url": statement.source_url,
-                "title": statement.source_title,
-                "publisher": statement.source_publisher,
-                "author": statement.source_author,
-                "published_at": statement.source_published_at,
-            }
-        )
-        if source is not None and source["published_at"] is not None:
-            source["published_at"] = instant(source["published_at"])
-        article = None
-        if statement.article_id is not None:
-            article = {
-                "id": str(statement.article_id),
-                "span_start": statement.article_span_start,
-                "span_end": statement.article_span_end,
-            }
-        return {
-            "id": str(statement.id),
-            "actor": actor_ref(statement.actor),
-            "text": statement.text,
-            "kind": statement.kind.value,
-            "said_at": instant(statement.said_at),
-            "said_at_precision": statement.said_at_precision.value,
-            "language": statement.language,
-            "source": source,
-            "reposted_from": optional_object(
-                {
-                    "name": statement.reposted_from_name,
-                    "handle": statement.reposted_from_handle,
-                    "url": statement.reposted_from_url,
-                }
-            ),
-            "event": event_ref(statement.event) if statement.event is not None else None,
-            "positions": [
-                {
-                    "topic": topic_ref(position.topic),
-                    "value": float(position.value),
-                    "confidence": float(position.confidence),
-                }
+        return represent_statement(
+            statement,
+            actor_ref(statement.actor),
+            event_ref(statement.event) if statement.event is not None else None,
+            [
+                represent_position(topic_ref(position.topic), position.value, position.confidence)
                 for position in statement.positions
             ],
-            "mentions": [actor_ref(actor) for actor in statement.mentions],
-            "article": article,
-            "created_at": statement.created_at.isoformat(),
-            "updated_at": statement.updated_at.isoformat(),
+            [actor_ref(actor) for actor in statement.mentions],
+        )
+
+
+def represent_position(topic: dict[str, Any], value: float, confidence: float) -> dict[str, Any]:
+    """What PositionSchema dumps, its topic already written."""
+    return {"topic": topic, "value": float(value), "confidence": float(confidence)}
+
+
+def represent_statement(
+    statement: Any,
+    actor: dict[str, Any],
+    event: dict[str, Any] | None,
+    positions: list[dict[str, Any]],
+    mentions: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """What StatementSchema dumps, from a statement's columns (as attributes of an ORM record or
+    a row) and its references, already written."""
+    source = optional_object(
+        {
+            "url": statement.source_url,
+            "title": statement.source_title,
+            "publisher": statement.source_publisher,
+            "author": statement.source_author,
+            "published_at": statement.source_published_at,
         }
+    )
+    if source is not None and source["published_at"] is not None:
+        source["published_at"] = instant(source["published_at"])
+    article = None
+    if statement.article_id is not None:
+        article = {
+            "id": str(statement.article_id),
+            "span_start": statement.article_span_start,
+            "span_end": statement.article_span_end,
+        }
+    return {
+        "id": str(statement.id),
+        "actor": actor,
+        "text": statement.text,
+        "kind": statement.kind.value,
+        "said_at": instant(statement.said_at),
+        "said_at_precision": statement.said_at_precision.value,
+        "language": statement.language,
+        "source": source,
+        "reposted_from": optional_object(
+            {
+                "name": statement.reposted_from_name,
+                "handle": statement.reposted_from_handle,
+                "url": statement.reposted_from_url,
+            }
+        ),
+        "event": event,
+        "positions": positions,
+        "mentions": mentions,
+        "article": article,
+        "created_at": statement.created_at.isoformat(),
+        "updated_at": statement.updated_at.isoformat(),
+    }
 
 
 class StatementQuerySchema(PageQuerySchema):

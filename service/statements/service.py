@@ -23,7 +23,7 @@ from service.revisions.service import History
 from service.search import SEARCHABLE, Searchable, register_searchable, relevance_order, search_sort
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.statements.schemas import DUPLICATE_TOPIC, StatementSchema
-from service.statements.views import as_rows, page_with_references, read_one, statement_views
+from service.statements.views import as_rows, page_with_references, read_one, statement_answers
 from service.topics.models import Topic
 
 NOUN = "statement"
@@ -112,7 +112,7 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
     found = run_page_query(session, query, order, page, parameters, key_of=key_of)
     if not found.items:
         _check_references(session, filters)
-    return Page(statement_views(session, found.items), found.next_cursor)
+    return Page(statement_answers(session, found.items), found.next_cursor)
 
 
 @lru_cache(maxsize=512)

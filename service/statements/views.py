@@ -6,8 +6,8 @@ and collections: bench/README.md); read as rows they cost a third. Each round tr
 database costs about as much again as reading a row, so there are few: GET reads the
 statement with its actor and event in one query, a list its page with them (joined around the
 cut page); both then read positions and mentions together in one more, built once, with the
-ids as parameters. `StatementSchema.represent` reads these
-views as it reads ORM records.
+ids as parameters. The answers are written from the rows by the functions that write
+StatementSchema's dump of an ORM record.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row, Select, Subquery, bindparam, case, literal, null, select, union_all
@@ -23,9 +22,12 @@ from sqlalchemy.orm import Session
 
 from service.actors.models import Actor
 from service.events.models import Event
-from service.loading import ACTOR_REF, EVENT_REF, TOPIC_REF, labelled, referenced
+from service.loading import ACTOR_REF, EVENT_REF, TOPIC_REF, labelled
+from service.refs import event_reference, reference
+from service.representation import Represented
 from service.sqlfunctions import in_ids
 from service.statements.models import Statement, StatementPosition, statement_mentions
+from service.statements.schemas import represent_position, represent_statement
 from service.topics.models import Topic
 
 # Prefixes that no statement column starts with: a row may hold both.
@@ -90,33 +92,42 @@ _PARTS = _parts()
 assert [column.key for column in TOPIC_REF] == [column.key for column in ACTOR_REF], "one shape for a union"
 
 
-def read_one(session: Session, statement_id: uuid.UUID) -> SimpleNamespace | None:
+def read_one(session: Session, statement_id: uuid.UUID) -> Represented | None:
     """The statement as GET answers it, or None."""
     row = session.connection().execute(_ONE, {"id": statement_id}).first()
-    return None if row is None else statement_views(session, [row])[0]
+    return None if row is None else statement_answers(session, [row])[0]
 
 
-def statement_views(session: Session, rows: Sequence[Row[Any]]) -> list[SimpleNamespace]:
-    """Each row (of `as_rows`, `with_references`) as the statement it is, with its positions
-    and mentions read for all of them in one query."""
+def statement_answers(session: Session, rows: Sequence[Row[Any]]) -> list[Represented]:
+    """Each row (of `as_rows`, `with_references`) as StatementSchema answers it, with its
+    positions and mentions read for all of them in one query."""
     if not rows:
         return []
-    positions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
-    mentions: dict[uuid.UUID, list[SimpleNamespace]] = defaultdict(list)
+    positions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    mentions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     for found in session.connection().execute(_PARTS, {"ids": [row.id for row in rows]}).all():
+        named = reference(found.part_ref_id, found.part_ref_slug, found.part_ref_name)
         if found.part == "position":
-            topic = referenced(found, PART, TOPIC_REF)
-            positions[found.statement_id].append(
-                SimpleNamespace(topic=topic, value=found.value, confidence=found.confidence)
-            )
+            positions[found.statement_id].append(represent_position(named, found.value, found.confidence))
         else:
-            mentions[found.statement_id].append(referenced(found, PART, ACTOR_REF))
-    return [_view(row, positions[row.id], mentions[row.id]) for row in rows]
-
-
-def _view(row: Row[Any], positions: list[Any], mentions: list[Any]) -> SimpleNamespace:
-    view = SimpleNamespace(**row._asdict())  # its columns and references, and relevance if searched
-    view.positions, view.mentions = positions, mentions
-    view.actor = referenced(row, ACTOR, ACTOR_REF)
-    view.event = referenced(row, EVENT, EVENT_REF) if row.event_id is not None else None
-    return view
+            mentions[found.statement_id].append(named)
+    return [
+        Represented(
+            represent_statement(
+                row,
+                reference(row.actor_ref_id, row.actor_ref_slug, row.actor_ref_name),
+                None
+                if row.event_id is None
+                else event_reference(
+                    row.event_ref_id,
+                    row.event_ref_title,
+                    row.event_ref_kind,
+                    row.event_ref_start_at,
+                    row.event_ref_start_precision,
+                ),
+                positions[row.id],
+                mentions[row.id],
+            )
+        )
+        for row in rows
+    ]
