@@ -251,8 +251,8 @@ def init_app(app: Flask, database: Database) -> None:
     def _close_session(_exc: BaseException | None) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
-            # Anything not committed by a service function is abandoned, never half-written.
-            session.rollback()
+            # Anything not committed by a service function is abandoned, never half-written:
+            # closing rolls back what the session began and returns its connection.
             session.close()
 
 
