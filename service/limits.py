@@ -76,6 +76,9 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         headers_enabled=True,
         header_name_mapping={HeaderNames.RETRY_AFTER: _LIMITER_RETRY_AFTER},
         key_prefix="stanceline",
+        # A sliding window: no double budget across a window's edge, and two Redis round trips
+        # a request (take, then read for the headers) where a fixed window takes three.
+        strategy="sliding-window-counter",
     )
     CORS(
         app,

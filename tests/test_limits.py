@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,6 +63,31 @@ def test_each_key_has_its_own_budget_and_bad_keys_use_it_up_too(limited: Flask) 
     assert get(second, "10.1.0.9") == 200
     guessed = [get("stl_guess", f"10.2.0.{n}") for n in range(4)]
     assert guessed == [401, 401, 401, 429]
+
+
+def test_a_budget_spent_at_the_end_of_a_window_still_counts_at_the_start_of_the_next(
+    make_app: Callable[..., Flask], database: Connection
+) -> None:
+    """The window slides: just after a window's edge, most of the last window's count still
+    counts, so a client cannot spend a whole budget at the end of one window and another at the
+    start of the next. (The weighted count is rounded down, which may let one more through.)"""
+    client = make_app(rate_limit_per_address="3/second").test_client()
+    for attempt in range(5):
+        address = _from(f"10.4.0.{attempt}")
+        time.sleep(1.02 - time.time() % 1)
+        second = int(time.time())
+        first = client.get("/api/v1/actors", environ_base=address).status_code
+        time.sleep(second + 0.8 - time.time())
+        late = [client.get("/api/v1/actors", environ_base=address).status_code for _ in range(2)]
+        if int(time.time()) != second:
+            continue  # a slow machine crossed the edge while spending; try again
+        time.sleep(second + 1.03 - time.time())
+        after_the_edge = [client.get("/api/v1/actors", environ_base=address) for _ in range(3)]
+        assert [first, *late] == [200, 200, 200]
+        assert [answer.status_code for answer in after_the_edge].count(200) <= 1
+        assert_problem(after_the_edge[-1], 429)
+        return
+    pytest.fail("two requests never fitted in the last 0.2 s of a second")
 
 
 def test_instances_sharing_redis_share_the_limit(
