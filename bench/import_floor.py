@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 STATEMENT_COLUMNS = [
     "id",
@@ -110,7 +111,9 @@ def main() -> None:
         "statement_mentions": MENTION_COLUMNS,
         "revisions": REVISION_COLUMNS,
     }
-    with psycopg.connect(args.database_url) as connection:
+    # Either spelling, as the other scripts take: SQLAlchemy's (postgresql+psycopg://) or libpq's.
+    plain = make_url(args.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain) as connection:
         rows = read_rows(connection, args.statements)
         backend = connection.info.backend_pid
         cpu_by_table: dict[str, float] = {}
