@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import flask_swagger_ui
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Request, Response, g, request
+from flask.sessions import SessionInterface, SessionMixin
 
 from service import cli, db, idempotency, limits, metrics
 from service.actors.routes import blp as actors_blueprint
@@ -93,10 +94,22 @@ def _install_request_hooks(app: Flask) -> None:
         return response
 
 
+class _NoCookieSessions(SessionInterface):
+    """The API is stateless: no cookie session is read or signed on any request (Flask's
+    default opens one on each, which cost a signing serializer a request)."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        return self.make_null_session(app)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_environment()
     app = Flask(__name__)
     app.json = OrjsonProvider(app)
+    app.session_interface = _NoCookieSessions()
     app.config.update(settings.flask_config())
     app.config.update(overrides)
     app.json.sort_keys = False
