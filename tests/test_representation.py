@@ -9,8 +9,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.actors.models import Actor
+from service.analysis.schemas import ShiftSchema, ShiftsQuerySchema
+from service.analysis.service import actor_shifts
 from service.db import get_session
 from service.demo.load import load_story
+from service.pagination import PageRequest
 from service.statements.models import Statement
 from service.statements.schemas import StatementSchema
 from service.statements.service import with_references
@@ -75,6 +79,29 @@ def test_statement_answers_equal_marshmallows_dump(app: Flask, client: FlaskClie
         assert schema.dump(statements, many=True) == schema.generic_dump(statements, many=True)
         # A dump with `only` is marshmallow's own.
         assert StatementSchema(only=("id",)).dump(statements[0]) == {"id": str(statements[0].id)}
+
+
+def test_shift_answers_equal_marshmallows_dump(app: Flask, client: FlaskClient) -> None:
+    """Shifts of every actor of the demo (and of the varied statements), with events between
+    them picked for each reason, some naming the mentioned actors that took part."""
+    with app.app_context():
+        load_story(get_session())
+    _record_varied_statements(client)
+    with app.app_context():
+        session = get_session()
+        filters = ShiftsQuerySchema().load({})
+        shifts = [
+            shift
+            for actor in session.scalars(select(Actor.slug))
+            for shift in actor_shifts(session, actor, filters, PageRequest(limit=200)).items
+        ]
+        picked = [event for shift in shifts for event in shift.events_between]
+        assert {"participant", "topic", "mentioned_actor"} <= {r for event in picked for r in event.reasons}
+        assert any(event.mentioned_actors for event in picked)
+        schema = ShiftSchema()
+        for shift in shifts:
+            assert schema.dump(shift) == schema.generic_dump(shift)
+        assert schema.dump(shifts, many=True) == schema.generic_dump(shifts, many=True)
 
 
 def test_get_and_list_answers_read_as_rows_equal_the_orm_records_dump(

@@ -13,7 +13,8 @@ from service.demo.ids import seed_id_text
 from service.events.schemas import EventSchema
 from service.fields import Reference
 from service.pagination import PageQuerySchema
-from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema
+from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema, event_ref, reference, topic_ref
+from service.representation import HandWrittenDump, instant
 from service.statements.schemas import StatementSchema
 
 TRUMP = ActorRefSchema.Meta.example
@@ -276,7 +277,7 @@ class PickedEventSchema(Schema):
     )
 
 
-class ShiftSchema(Schema):
+class ShiftSchema(HandWrittenDump):
     class Meta:
         title = "Shift"
         description = (
@@ -323,6 +324,47 @@ class ShiftSchema(Schema):
             "statement mentions, each with why."
         },
     )
+
+    def represent(self, shift: Any) -> dict[str, Any]:
+        # A busy actor's page has over a thousand events between its shifts: written directly,
+        # not field by field (service/representation.py).
+        return {
+            "topic": topic_ref(shift.topic),
+            "from": _represent_end(shift.start),
+            "to": _represent_end(shift.end),
+            "delta": float(shift.delta),
+            "direction": shift.direction,
+            "days": shift.days,
+            "events_between": [
+                {
+                    "event": event_ref(picked.event),
+                    "reasons": list(picked.reasons),
+                    "mentioned_actors": [
+                        reference(actor.id, actor.slug, actor.name) for actor in picked.mentioned_actors
+                    ],
+                }
+                for picked in shift.events_between
+            ],
+        }
+
+
+def _represent_end(end: Any) -> dict[str, Any]:
+    """What ShiftEndSchema dumps."""
+    statement = end.statement
+    return {
+        "value": float(end.value),
+        "said_at": instant(end.said_at),
+        "said_at_precision": end.precision.value,
+        "statement": {
+            "id": str(statement.id),
+            "kind": str(statement.kind),
+            "excerpt": _excerpt(statement.text),
+            "said_at": instant(statement.said_at),
+            "said_at_precision": statement.said_at_precision.value,
+            "source_url": statement.source_url,
+        },
+        "statements_that_day": end.statements_that_day,
+    }
 
 
 # --- stances ---
