@@ -13,7 +13,7 @@ from service.demo.ids import seed_id_text
 from service.events.schemas import EventSchema
 from service.fields import Reference
 from service.pagination import PageQuerySchema
-from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema, event_ref, reference, topic_ref
+from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema, actor_ref, event_ref, topic_ref
 from service.representation import HandWrittenDump, instant
 from service.statements.schemas import StatementSchema
 
@@ -339,9 +339,7 @@ class ShiftSchema(HandWrittenDump):
                 {
                     "event": event_ref(picked.event),
                     "reasons": list(picked.reasons),
-                    "mentioned_actors": [
-                        reference(actor.id, actor.slug, actor.name) for actor in picked.mentioned_actors
-                    ],
+                    "mentioned_actors": [actor_ref(actor) for actor in picked.mentioned_actors],
                 }
                 for picked in shift.events_between
             ],
