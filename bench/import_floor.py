@@ -3,11 +3,12 @@
     .venv/bin/python bench/import_floor.py [--database-url URL] [--statements 20000]
 
 Reads that many statements of a filled database (bench/generate.py) with their positions,
-mentions and revisions, gives them new ids, and writes them again with COPY, as an import
-batch does, in one transaction that is then rolled back (the database is left as it was).
-Python's work is done before the clock starts, so the figures are the database's own: the
-search vector, every index, the foreign keys and the revisions' JSON. It prints statements per
-second and the CPU time of the database's backend per statement.
+mentions and revisions, gives them new ids as the service makes them (`service.db.new_id`), and
+writes them again with COPY, as an import batch does, in one transaction that is then rolled
+back (the database is left as it was). Python's work is done before the clock starts, so the
+figures are the database's own: the search vector, every index, the foreign keys and the
+revisions' JSON. It prints statements per second and the CPU time of the database's backend
+per statement.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from sqlalchemy.engine import make_url
+
+from service.db import new_id
 
 STATEMENT_COLUMNS = [
     "id",
@@ -70,7 +72,7 @@ def read_rows(connection: psycopg.Connection[Any], count: int) -> dict[str, list
     statements = connection.execute(
         f"SELECT {', '.join(STATEMENT_COLUMNS)} FROM statements ORDER BY said_at DESC LIMIT %s", [count]
     ).fetchall()
-    new_ids = {row[0]: uuid.uuid4() for row in statements}
+    new_ids = {row[0]: new_id() for row in statements}
     old_ids = list(new_ids)
     positions = connection.execute(
         f"SELECT {', '.join(POSITION_COLUMNS)} FROM statement_positions WHERE statement_id = ANY(%s)",

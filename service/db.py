@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import uuid6
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
@@ -83,10 +84,19 @@ def assign(record: Any, key: str, value: Any, *, tracked: bool) -> None:
         set_committed_value(record, key, value)
 
 
+def new_id() -> uuid.UUID:
+    """A new record's id: a UUID of version 7, which begins with a timestamp in milliseconds, so
+    that new rows' index entries land together at the right end of each B-tree. A random id (version
+    4) puts each on a page of its own: on a table of a million rows, storing an import took the
+    database twice the time (bench/import_floor.py). The other 74 bits are random, drawn by
+    `secrets`, so one id still tells nothing of the next."""
+    return uuid.UUID(int=uuid6.uuid7().int)  # a plain UUID, as drivers and orjson expect
+
+
 class RecordMixin:
     """Server-made identity and bookkeeping timestamps."""
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -48,8 +48,14 @@ def bearer(secret: str) -> dict[str, str]:
 def test_api1_records_are_addressed_by_unguessable_ids_and_unknown_ones_are_plain_404s(
     client: FlaskClient,
 ) -> None:
-    created = client.post("/api/v1/actors", json={"name": "Vladimir Putin", "kind": "person"}).get_json()
-    assert uuid.UUID(created["id"]).version == 4  # random, not a counter to walk
+    first, second = (
+        uuid.UUID(client.post("/api/v1/actors", json={"name": name, "kind": "person"}).get_json()["id"])
+        for name in ("Vladimir Putin", "Volodymyr Zelensky")
+    )
+    # Version 7: a timestamp, then random bits, not a counter to walk from one record to the next.
+    assert (first.version, second.version) == (7, 7)
+    random_bits = (1 << 62) - 1
+    assert abs((second.int & random_bits) - (first.int & random_bits)) > 1 << 40
     assert_problem(client.get(f"/api/v1/statements/{uuid.uuid4()}"), 404)
     assert_problem(client.get("/api/v1/statements/1"), 404)
 

@@ -13,6 +13,7 @@ from service.actors.models import Actor, ActorKind
 from service.articles.extract import Candidate, Lexicon, Term, TooManyDrafts, extract
 from service.articles.models import Article, ArticleDraft, DraftStatus
 from service.dates import Precision, to_instant
+from service.db import new_id
 from service.errors import Conflict, NotFound, ValidationFailed
 from service.events.models import Event
 from service.loading import actor_ref
@@ -57,7 +58,7 @@ def _draft_from(candidate: Candidate, article: Article, known: Lexicon) -> Artic
         if term.key not in mentions and term.key != candidate.speaker.key:
             mentions.append(term.key)
     return ArticleDraft(
-        id=uuid.uuid4(),
+        id=new_id(),
         rule=candidate.rule,
         confidence=candidate.confidence,
         span_start=candidate.start,
@@ -81,7 +82,7 @@ def _draft_from(candidate: Candidate, article: Article, known: Lexicon) -> Artic
 
 def ingest_article(session: Session, data: dict[str, Any]) -> Article:
     """Store the article as sent and the drafts its text yields."""
-    article = Article(id=uuid.uuid4(), **data)
+    article = Article(id=new_id(), **data)
     if article.published_at is not None:
         article.published_at = to_instant(article.published_at)
     published_on = article.published_at.date() if article.published_at else None
@@ -226,7 +227,7 @@ def accept_draft(session: Session, draft: ArticleDraft) -> Statement:
         missing["said_at"] = ["When it was said is not known: set `said_at`."]
     if missing:
         raise ValidationFailed(missing, "The draft cannot become a statement yet.")
-    statement_id = uuid.uuid4()
+    statement_id = new_id()
     # Marked accepted first: record_statement's commit then carries both, or neither. No
     # autoflush meanwhile, so the draft is written after the statement it points to.
     draft.status, draft.statement_id = DraftStatus.accepted, statement_id

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
 from service.actors.models import Actor
 from service.dates import changed_world_date, period_end, plain_source, range_end, range_start
-from service.db import assign
+from service.db import assign, new_id
 from service.errors import NotFound, ValidationFailed
 from service.events.models import Event, EventParticipant, event_topics
 from service.events.schemas import EventSchema
@@ -108,7 +108,7 @@ def new_event(
 ) -> Event:
     """The event a create request describes, not yet added to the session (422 if it cannot
     be). `references` resolves its participants, topics and parent (by default, one query each)."""
-    event = Event(id=data.pop("id", None) or uuid.uuid4())
+    event = Event(id=data.pop("id", None) or new_id())
     _apply(session, event, data, creating=True, references=references, tracked=tracked)
     return event
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from service.actors.models import Actor
 from service.dates import plain_source
+from service.db import new_id
 from service.errors import NotFound, ValidationFailed
 from service.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references import FieldReferences, parse_uuid
@@ -75,7 +76,7 @@ def get_relation(session: Session, relation_id: str, *, for_update: bool = False
 
 
 def record_relation(session: Session, data: dict[str, Any]) -> ActorRelation:
-    relation = ActorRelation(id=data.pop("id", None) or uuid.uuid4(), source=None)
+    relation = ActorRelation(id=data.pop("id", None) or new_id(), source=None)
     _apply(session, relation, data, creating=True)
     session.add(relation)
     HISTORY.created(session, relation)

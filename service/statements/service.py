@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.actors.models import Actor
 from service.dates import changed_world_date, range_end, range_start, to_instant
-from service.db import assign
+from service.db import assign, new_id
 from service.errors import NotFound
 from service.events.models import Event
 from service.loading import actor_ref, event_ref, topic_ref
@@ -196,7 +196,7 @@ def new_statement(
     """The statement a create request describes, not yet added to the session (422 if it cannot
     be). `references` resolves its actors, topics and event (by default, one query each);
     `tracked` as for `service.db.assign`."""
-    statement = Statement(id=data.pop("id", None) or uuid.uuid4())
+    statement = Statement(id=data.pop("id", None) or new_id())
     _apply(session, statement, data, creating=True, references=references, tracked=tracked)
     return statement
 
