@@ -21,7 +21,6 @@ through the record-by-record path, so each bad line is named.
 from __future__ import annotations
 
 import contextlib
-import enum
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Table, insert, inspect, or_, select
+from sqlalchemy import JSON, Table, insert, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import MANYTOONE
@@ -311,15 +310,13 @@ def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         return
     columns = list(rows[0])
     names = ", ".join(f'"{name}"' for name in columns)
+    # psycopg writes every value as it is (an enum of ours is a str) but JSON, written here.
+    json_columns = [place for place, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([_copy_value(row[name]) for name in columns])
-
-
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dict | list):
-        return orjson.dumps(value).decode()
-    return value
+            values = [row[name] for name in columns]
+            for place in json_columns:
+                if values[place] is not None:
+                    values[place] = orjson.dumps(values[place]).decode()
+            copy.write_row(values)
