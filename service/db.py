@@ -87,9 +87,9 @@ def assign(record: Any, key: str, value: Any, *, tracked: bool) -> None:
 def new_id() -> uuid.UUID:
     """A new record's id: a UUID of version 7, which begins with a timestamp in milliseconds, so
     that new rows' index entries land together at the right end of each B-tree. A random id (version
-    4) puts each on a page of its own: on a table of a million rows, storing an import took the
-    database twice the time (bench/import_floor.py). The other 74 bits are random, drawn by
-    `secrets`, so one id still tells nothing of the next."""
+    4) puts each on a page of its own: among a million rows with random ids, PostgreSQL took twice
+    the time to store an import (bench/import_floor.py; see bench/README.md for the gain end to
+    end). The other 74 bits are random, drawn by `secrets`, so one id tells nothing of the next."""
     return uuid.UUID(int=uuid6.uuid7().int)  # a plain UUID, as drivers and orjson expect
 
 
