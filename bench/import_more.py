@@ -25,6 +25,7 @@ from typing import Any
 
 import psycopg
 from generate import statement_lines, write
+from import_floor import backend_cpu_seconds
 from sqlalchemy.engine import make_url
 
 from service.app import create_app
@@ -35,16 +36,14 @@ from service.db import get_database
 
 def postgresql_cpu_seconds() -> float:
     """User and system time of every local PostgreSQL process (backends, writers), from /proc."""
-    total = 0
+    total = 0.0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
+            if Path(f"/proc/{pid}/comm").read_text().startswith("postgres"):
+                total += backend_cpu_seconds(int(pid))
         except OSError:  # it ended meanwhile
             continue
-        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        if name.startswith("postgres"):
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def said_recently(lines: Any, count: int) -> Any:
