@@ -14,12 +14,11 @@ per statement.
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from pathlib import Path
 from typing import Any
 
 import psycopg
+from cpu import process_cpu_seconds
 from sqlalchemy.engine import make_url
 
 from service.db import new_id
@@ -59,12 +58,6 @@ REVISION_COLUMNS = [
     "before",
     "after",
 ]
-
-
-def backend_cpu_seconds(pid: int) -> float:
-    """User and system time of a local PostgreSQL backend, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def read_rows(connection: psycopg.Connection[Any], count: int) -> dict[str, list[list[Any]]]:
@@ -121,11 +114,11 @@ def main() -> None:
         cpu_by_table: dict[str, float] = {}
         started = time.perf_counter()
         for table, table_rows in rows.items():  # parents first, as an import batch writes them
-            cpu_before = backend_cpu_seconds(backend)
+            cpu_before = process_cpu_seconds(backend)
             with connection.cursor().copy(f"COPY {table} ({', '.join(columns[table])}) FROM STDIN") as copy:
                 for row in table_rows:
                     copy.write_row(row)
-            cpu_by_table[table] = backend_cpu_seconds(backend) - cpu_before
+            cpu_by_table[table] = process_cpu_seconds(backend) - cpu_before
         elapsed = time.perf_counter() - started
         connection.rollback()
     count = len(rows["statements"])

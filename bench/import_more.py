@@ -15,7 +15,6 @@ so the database is left as generate.py made it and runs can be repeated.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import tempfile
 import time
@@ -24,26 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from cpu import command_cpu_seconds
 from generate import statement_lines, write
-from import_floor import backend_cpu_seconds
 from sqlalchemy.engine import make_url
 
 from service.app import create_app
 from service.bulk.service import import_lines
 from service.config import Settings
 from service.db import get_database
-
-
-def postgresql_cpu_seconds() -> float:
-    """User and system time of every local PostgreSQL process (backends, writers), from /proc."""
-    total = 0.0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if Path(f"/proc/{pid}/comm").read_text().startswith("postgres"):
-                total += backend_cpu_seconds(int(pid))
-        except OSError:  # it ended meanwhile
-            continue
-    return total
 
 
 def said_recently(lines: Any, count: int) -> Any:
@@ -82,12 +69,12 @@ def main() -> None:
             path = Path(directory) / "statements.ndjson"
             write(path, said_recently(lines, count) if args.recent else lines)
             started, own_cpu = time.perf_counter(), time.process_time()
-            database_cpu = postgresql_cpu_seconds()
+            database_cpu = command_cpu_seconds("postgres")
             with path.open("rb") as file:
                 report = import_lines(get_database(), file, "all", keep_accepted=False)
             seconds = time.perf_counter() - started
             own_cpu = time.process_time() - own_cpu
-            database_cpu = postgresql_cpu_seconds() - database_cpu
+            database_cpu = command_cpu_seconds("postgres") - database_cpu
             if not report.written:
                 raise SystemExit(f"{report.failed} line(s) refused, e.g. {report.results[:3]}")
     finally:

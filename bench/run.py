@@ -8,7 +8,9 @@ bench/generate.py). The service runs as it ships (gunicorn.conf.py), with its ac
 to a file and rate limits raised so that the load is not refused. Each scenario is loaded with
 `wrk --latency` on the service, then on the baseline, and the table gives requests a second,
 p50 and p99 latency, and the ratio of the two. Then: the deep page against the first page, and
-the largest resident memory of a service worker.
+the largest resident memory of a service worker. Under each scenario: the CPU a request took in
+each server's workers, in PostgreSQL and in Redis (all their processes, from /proc), which is
+what bounds requests a second once the cores are busy.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from cpu import children_cpu_seconds, command_cpu_seconds
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +44,8 @@ class Figures:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
+    # CPU a request, in milliseconds, of the server's workers, PostgreSQL and Redis.
+    cpu_ms: dict[str, float]
 
 
 def _milliseconds(text: str) -> float:
@@ -51,16 +56,33 @@ def _milliseconds(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, connections: int, duration: int, script: Path | None = None) -> Figures:
+def cpu_seconds(master: int) -> dict[str, float]:
+    return {
+        "workers": children_cpu_seconds(master),
+        "PostgreSQL": command_cpu_seconds("postgres"),
+        "Redis": command_cpu_seconds("redis-server"),
+    }
+
+
+def wrk(url: str, connections: int, duration: int, master: int, script: Path | None = None) -> Figures:
     command = ["wrk", "--latency", "-t2", f"-c{connections}", f"-d{duration}s"]
     command += ["-s", str(script)] if script else []
+    cpu_before = cpu_seconds(master)
     output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    cpu_after = cpu_seconds(master)
     if "Non-2xx" in output:
         raise SystemExit(f"wrk saw errors on {url}:\n{output}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
     p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
-    return Figures(rate, _milliseconds(p50), _milliseconds(p99))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    cpu_ms = {part: (cpu_after[part] - cpu_before[part]) * 1000 / requests for part in cpu_before}
+    return Figures(rate, _milliseconds(p50), _milliseconds(p99), cpu_ms)
+
+
+def cpu_text(figures: Figures) -> str:
+    parts = ", ".join(f"{part} {ms:.2f}" for part, ms in figures.cpu_ms.items())
+    return f"{sum(figures.cpu_ms.values()):.2f} ms ({parts})"
 
 
 def get_json(url: str) -> Any:
@@ -224,8 +246,9 @@ def main() -> None:
                 continue
             if lua is None:
                 get_json(service_url)
-            mine = wrk(service_url, args.connections, args.duration, lua)
-            bare = wrk(baseline_url, args.connections, args.duration, lua) if baseline_url else None
+            load = (args.connections, args.duration)
+            mine = wrk(service_url, *load, servers[0].pid, lua)
+            bare = wrk(baseline_url, *load, servers[1].pid, lua) if baseline_url else None
             ratio = f"{mine.requests_per_second / bare.requests_per_second:.2f}" if bare else "—"
             bare_text = (
                 f"{bare.requests_per_second:14.0f} {bare.p50_ms:6.1f}ms {bare.p99_ms:5.1f}ms"
@@ -236,6 +259,8 @@ def main() -> None:
                 f"{name:28} {mine.requests_per_second:13.0f} {mine.p50_ms:5.1f}ms {mine.p99_ms:5.1f}ms | "
                 f"{bare_text} | {ratio}"
             )
+            bare_cpu = f"; baseline {cpu_text(bare)}" if bare else ""
+            print(f"{'':4}CPU a request: service {cpu_text(mine)}{bare_cpu}")
             results["scenarios"][name] = {"service": vars(mine), "baseline": vars(bare) if bare else None}
         measured = results["scenarios"]
         if {"list by actor, first page", "list by actor, 10,000 deep"} <= measured.keys():

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import select
 import uuid
+from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import uuid6
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, exc
+from sqlalchemy import JSON, DateTime, Engine, MetaData, Result, create_engine, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Transaction
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker
@@ -315,3 +317,20 @@ def _refuse_in_read_session(state: ORMExecuteState) -> None:
 def _refuse_flush_in_read_session(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get(READS_ONLY):
         raise RuntimeError("A read request's session may not write.")
+
+
+@lru_cache(maxsize=1024)
+def _plain_row(keys: tuple[str, ...]) -> Any:
+    row_type: Any = namedtuple("PlainRow", keys)  # type: ignore[misc]  # its fields are known only here
+    return row_type._make
+
+
+def plain_rows(result: Result[Any]) -> list[Any]:
+    """A result's rows as named tuples, whose columns read as attributes (`row.said_at`).
+
+    Reading a column of SQLAlchemy 2.1's Row as an attribute first asks the Row's class for the
+    name, which raises and catches an AttributeError inside: about a microsecond each on the
+    benchmark's machine, against a twentieth of it for a named tuple. Answers read some 40
+    columns a statement: 2 ms of a 50-statement page (bench/README.md)."""
+    make = _plain_row(tuple(result.keys()))
+    return [make(row) for row in result]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from service.actors.models import Actor
@@ -39,7 +38,6 @@ def labelled(prefix: str, columns: tuple[Any, ...]) -> list[Any]:
     return [column.label(f"{prefix}_{column.key}") for column in columns]
 
 
-def referenced(found: Row[Any], prefix: str, columns: tuple[Any, ...]) -> SimpleNamespace:
+def referenced(found: Any, prefix: str, columns: tuple[Any, ...]) -> SimpleNamespace:
     """What a row read with `labelled(prefix, columns)` holds of the record referred to."""
-    mapping = found._mapping  # made anew on each access
-    return SimpleNamespace(**{column.key: mapping[f"{prefix}_{column.key}"] for column in columns})
+    return SimpleNamespace(**{column.key: getattr(found, f"{prefix}_{column.key}") for column in columns})

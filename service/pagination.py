@@ -21,6 +21,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Integer, Select, Subquery, bindparam, tuple_
 from sqlalchemy.orm import Session
 
+from service.db import plain_rows
 from service.errors import InvalidCursor
 
 T = TypeVar("T")
@@ -172,8 +173,8 @@ def run_page_query(
     key_of: Callable[[Any], Sequence[Any]] | None = None,
 ) -> Page[Any]:
     """A page of rows from a `page_query` (built once, and kept, by its caller), run as Core."""
-    found = session.connection().execute(query, {**(parameters or {}), **page_parameters(order, page)}).all()
-    return _page_from(list(found), order, page, key_of)
+    result = session.connection().execute(query, {**(parameters or {}), **page_parameters(order, page)})
+    return _page_from(plain_rows(result), order, page, key_of)
 
 
 def fetch_page(

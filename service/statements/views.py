@@ -17,10 +17,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, Subquery, bindparam, case, literal, null, select, union_all
+from sqlalchemy import Select, Subquery, bindparam, case, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from service.actors.models import Actor
+from service.db import plain_rows
 from service.events.models import Event
 from service.loading import ACTOR_REF, EVENT_REF, TOPIC_REF, labelled
 from service.refs import event_reference, reference
@@ -94,18 +95,18 @@ assert [column.key for column in TOPIC_REF] == [column.key for column in ACTOR_R
 
 def read_one(session: Session, statement_id: uuid.UUID) -> Represented | None:
     """The statement as GET answers it, or None."""
-    row = session.connection().execute(_ONE, {"id": statement_id}).first()
-    return None if row is None else statement_answers(session, [row])[0]
+    rows = plain_rows(session.connection().execute(_ONE, {"id": statement_id}))
+    return statement_answers(session, rows)[0] if rows else None
 
 
-def statement_answers(session: Session, rows: Sequence[Row[Any]]) -> list[Represented]:
-    """Each row (of `as_rows`, `with_references`) as StatementSchema answers it, with its
+def statement_answers(session: Session, rows: Sequence[Any]) -> list[Represented]:
+    """Each row (of `as_rows`, `with_references`, as `plain_rows`) as StatementSchema answers it, with its
     positions and mentions read for all of them in one query."""
     if not rows:
         return []
     positions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     mentions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for found in session.connection().execute(_PARTS, {"ids": [row.id for row in rows]}).all():
+    for found in plain_rows(session.connection().execute(_PARTS, {"ids": [row.id for row in rows]})):
         named = reference(found.part_ref_id, found.part_ref_slug, found.part_ref_name)
         if found.part == "position":
             positions[found.statement_id].append(represent_position(named, found.value, found.confidence))
