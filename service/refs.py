@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from service.dates import Precision, WorldDate
-from service.representation import instant
+from service.representation import AS_TEXT, Writing
 
 
 class ActorRefSchema(Schema):
@@ -81,9 +81,9 @@ class EventRefSchema(Schema):
     )
 
 
-def reference(record_id: Any, slug: str, name: str) -> dict[str, Any]:
+def reference(record_id: Any, slug: str, name: str, writing: Writing = AS_TEXT) -> dict[str, Any]:
     """What ActorRefSchema and TopicRefSchema dump, written directly (service/representation.py)."""
-    return {"id": str(record_id), "slug": slug, "name": name}
+    return {"id": writing.uuid(record_id), "slug": slug, "name": name}
 
 
 def actor_ref(actor: Any) -> dict[str, Any]:
@@ -95,14 +95,14 @@ def topic_ref(topic: Any) -> dict[str, Any]:
 
 
 def event_reference(
-    event_id: Any, title: str, kind: Any, start_at: Any, start_precision: Any
+    event_id: Any, title: str, kind: Any, start_at: Any, start_precision: Any, writing: Writing = AS_TEXT
 ) -> dict[str, Any]:
     """What EventRefSchema dumps, written directly."""
     return {
-        "id": str(event_id),
+        "id": writing.uuid(event_id),
         "title": title,
         "kind": kind.value,
-        "start": instant(start_at),
+        "start": writing.instant(start_at),
         "start_precision": start_precision.value,
     }
 

@@ -8,7 +8,8 @@ reference: `generic_dump` runs it, and the tests compare the two on varied recor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +20,8 @@ from marshmallow import Schema
 
 class Represented(dict[str, Any]):
     """An answer already written as its schema's plain dump would write it (by a read path that
-    builds answers from rows): the dump passes it on as it is."""
+    builds answers from rows), its ids and instants perhaps `AS_VALUES`: the dump passes it on
+    as it is, to go out as JSON."""
 
 
 class HandWrittenDump(Schema):
@@ -49,6 +51,23 @@ def instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
+@dataclass(frozen=True)
+class Writing:
+    """How an answer written by hand holds its ids and instants.
+
+    As text (`AS_TEXT`), it is what the schema's dump gives, to store, compare and hash. As the
+    values they are (`AS_VALUES`, instants in UTC), for an answer that only goes out as JSON:
+    orjson writes them as the same text, in C, where `str` of a UUID and `isoformat` cost a few
+    microseconds each in Python, some ten of each in a statement (bench/README.md)."""
+
+    uuid: Callable[[Any], Any]
+    instant: Callable[[datetime], Any]
+
+
+AS_TEXT = Writing(str, instant)
+AS_VALUES = Writing(lambda value: value, lambda value: value.astimezone(UTC))
+
+
 def optional_object(values: Mapping[str, Any]) -> dict[str, Any] | None:
     """A nested object that is null when none of its fields is set (as the models' properties)."""
     return dict(values) if any(value is not None for value in values.values()) else None
@@ -57,12 +76,20 @@ def optional_object(values: Mapping[str, Any]) -> dict[str, Any] | None:
 class OrjsonProvider(DefaultJSONProvider):
     """Flask's JSON, encoded by orjson (about 0.5 µs an object against several for json).
 
-    Types orjson would write differently from Flask (dates, dataclasses) still go through
-    Flask's `default`. Calls with options (flask-smorest's ETag hashing passes sort_keys) keep
-    the standard encoder, so ETags stay as they were.
+    orjson writes UUIDs and datetimes itself, as `str` and `isoformat` would (answers written
+    `AS_VALUES` hold them); dataclasses still go through Flask's `default`. Calls with options
+    (flask-smorest's ETag hashing passes sort_keys) keep the standard encoder, with a `default`
+    that writes datetimes as orjson does, so an answer's ETag is the same whether its values were
+    written as text or not.
     """
 
-    _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+    _options = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+
+    @staticmethod
+    def default(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        return DefaultJSONProvider.default(value)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if kwargs:

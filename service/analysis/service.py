@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from service.actors.models import Actor
 from service.analysis.chart import ChartData, Marker, Point
 from service.dates import Precision, period_end, range_end, range_start
-from service.db import streaming_session
+from service.db import plain_rows, streaming_session
 from service.errors import ValidationFailed
 from service.events.models import Event, EventParticipant, event_topics
 from service.events.service import EVENT_REFERENCES
@@ -431,12 +431,14 @@ def _events_in_windows(
     in_a_window = or_(
         *(and_(Event.start_at < end, Event.ends_before > start) for start, end in _merged(windows))
     )
-    rows = session.execute(
-        select(*labelled("event", EVENT_REF), Event.end_at, Event.ends_before)
-        .add_columns(links.c.actor_id, links.c.topic_id)
-        .join_from(Event, links, links.c.event_id == Event.id)
-        .where(in_a_window)
-        .order_by(Event.start_at, Event.id)
+    rows = plain_rows(
+        session.execute(
+            select(*labelled("event", EVENT_REF), Event.end_at, Event.ends_before)
+            .add_columns(links.c.actor_id, links.c.topic_id)
+            .join_from(Event, links, links.c.event_id == Event.id)
+            .where(in_a_window)
+            .order_by(Event.start_at, Event.id)
+        )
     )
     candidates: dict[uuid.UUID, _Candidate] = {}
     for row in rows:

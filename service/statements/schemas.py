@@ -8,7 +8,7 @@ from service.dates import Precision, WorldDate, validate_range
 from service.fields import HttpUrl, Reference, SearchQuery, Text
 from service.pagination import PageQuerySchema
 from service.refs import ActorRefSchema, EventRefSchema, TopicRefSchema, actor_ref, event_ref, topic_ref
-from service.representation import HandWrittenDump, instant, optional_object
+from service.representation import AS_TEXT, HandWrittenDump, Writing, optional_object
 from service.statements.models import StatementKind
 
 BCP47_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -316,6 +316,7 @@ def represent_statement(
     event: dict[str, Any] | None,
     positions: list[dict[str, Any]],
     mentions: list[dict[str, Any]],
+    writing: Writing = AS_TEXT,
 ) -> dict[str, Any]:
     """What StatementSchema dumps, from a statement's columns (as attributes of an ORM record or
     a row) and its references, already written."""
@@ -329,20 +330,20 @@ def represent_statement(
         }
     )
     if source is not None and source["published_at"] is not None:
-        source["published_at"] = instant(source["published_at"])
+        source["published_at"] = writing.instant(source["published_at"])
     article = None
     if statement.article_id is not None:
         article = {
-            "id": str(statement.article_id),
+            "id": writing.uuid(statement.article_id),
             "span_start": statement.article_span_start,
             "span_end": statement.article_span_end,
         }
     return {
-        "id": str(statement.id),
+        "id": writing.uuid(statement.id),
         "actor": actor,
         "text": statement.text,
         "kind": statement.kind.value,
-        "said_at": instant(statement.said_at),
+        "said_at": writing.instant(statement.said_at),
         "said_at_precision": statement.said_at_precision.value,
         "language": statement.language,
         "source": source,
@@ -357,8 +358,8 @@ def represent_statement(
         "positions": positions,
         "mentions": mentions,
         "article": article,
-        "created_at": statement.created_at.isoformat(),
-        "updated_at": statement.updated_at.isoformat(),
+        "created_at": writing.instant(statement.created_at),
+        "updated_at": writing.instant(statement.updated_at),
     }
 
 

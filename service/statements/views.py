@@ -25,7 +25,7 @@ from service.db import plain_rows
 from service.events.models import Event
 from service.loading import ACTOR_REF, EVENT_REF, TOPIC_REF, labelled
 from service.refs import event_reference, reference
-from service.representation import Represented
+from service.representation import AS_VALUES, Represented
 from service.sqlfunctions import in_ids
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.statements.schemas import represent_position, represent_statement
@@ -107,7 +107,7 @@ def statement_answers(session: Session, rows: Sequence[Any]) -> list[Represented
     positions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     mentions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     for found in plain_rows(session.connection().execute(_PARTS, {"ids": [row.id for row in rows]})):
-        named = reference(found.part_ref_id, found.part_ref_slug, found.part_ref_name)
+        named = reference(found.part_ref_id, found.part_ref_slug, found.part_ref_name, AS_VALUES)
         if found.part == "position":
             positions[found.statement_id].append(represent_position(named, found.value, found.confidence))
         else:
@@ -116,7 +116,7 @@ def statement_answers(session: Session, rows: Sequence[Any]) -> list[Represented
         Represented(
             represent_statement(
                 row,
-                reference(row.actor_ref_id, row.actor_ref_slug, row.actor_ref_name),
+                reference(row.actor_ref_id, row.actor_ref_slug, row.actor_ref_name, AS_VALUES),
                 None
                 if row.event_id is None
                 else event_reference(
@@ -125,9 +125,11 @@ def statement_answers(session: Session, rows: Sequence[Any]) -> list[Represented
                     row.event_ref_kind,
                     row.event_ref_start_at,
                     row.event_ref_start_precision,
+                    AS_VALUES,
                 ),
                 positions[row.id],
                 mentions[row.id],
+                AS_VALUES,
             )
         )
         for row in rows
