@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -173,6 +175,29 @@ def test_a_statement_that_runs_too_long_is_cancelled_with_503(backend: str, tmp_
 def make_committed_key(app: Flask) -> dict[str, str]:
     with app.app_context(), get_database(app).new_session() as session:
         return {"Authorization": f"Bearer {create_key(session, 'timeout test', Role.editor)[1]}"}
+
+
+def test_requests_are_served_when_redis_stops_answering(make_app: Callable[..., Flask]) -> None:
+    """A Redis that takes connections and never answers (a stalled server, a full network
+    buffer) is given up on, as one that is down: requests are counted in memory meanwhile."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # listens, never accepts or replies
+        port = silent.getsockname()[1]
+        client = make_app(
+            rate_limit_per_address="3/minute", redis_url=f"redis://127.0.0.1:{port}/0"
+        ).test_client()
+        answers: list[int] = []
+
+        def ask() -> None:
+            answers.extend(
+                client.get("/api/v1/actors", environ_base=_from("10.3.0.2")).status_code for _ in range(4)
+            )
+
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        # Bounded, so that a request held forever fails this test instead of hanging the suite.
+        asking.join(timeout=60)
+        assert not asking.is_alive(), "requests wait for a Redis that never answers"
+    assert answers == [200, 200, 200, 429]
 
 
 def test_requests_are_served_when_redis_is_down(make_app: Callable[..., Flask]) -> None:
