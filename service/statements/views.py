@@ -4,9 +4,10 @@ An answer needs a statement's columns and the id, slug and name (or title) of wh
 to. Loading them as ORM objects cost most of a list's time (instances, identity map, state
 and collections: bench/README.md); read as rows they cost a third. Each round trip to the
 database costs about as much again as reading a row, so there are few: GET reads the
-statement with its actor and event in one query, a list its page with them (joined around the
-cut page); both then read positions and mentions together in one more, built once, with the
-ids as parameters. The answers are written from the rows by the functions that write
+statement with its actor, event, positions and mentions in one query (a row for each part, the
+statement's columns repeated); a list reads its page with actor and event (joined around the
+cut page), then the positions and mentions of the whole page in one more, with the ids as
+parameters. Each query is built once. The answers are written from the rows by the functions that write
 StatementSchema's dump of an ORM record.
 """
 
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, Subquery, bindparam, case, literal, null, select, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, bindparam, case, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from service.actors.models import Actor
@@ -58,15 +59,9 @@ def page_with_references(page: Subquery) -> Select[Any]:
     return _with_references(select(page), page.c.actor_id, page.c.event_id)
 
 
-# GET: one statement by id, with its references (a primary-key lookup: nothing to misestimate).
-_ONE = _with_references(as_rows(select(Statement)), Statement.actor_id, Statement.event_id).where(
-    Statement.id == bindparam("id")
-)
-
-
-def _parts() -> Select[Any]:
-    """Positions and mentions of the statements with `ids`, each in the order of its
-    relationship (positions by topic id, mentions by actor slug), in one query."""
+def _parts(of_statements: Callable[[Any], ColumnElement[bool]]) -> Subquery:
+    """Positions and mentions of the statements `of_statements` picks (given the column that
+    holds a part's statement id), as one subquery (`part` says which each row is)."""
     positions = (
         select(
             StatementPosition.statement_id.label("statement_id"),
@@ -76,27 +71,53 @@ def _parts() -> Select[Any]:
             *labelled(PART, TOPIC_REF),
         )
         .join(Topic, StatementPosition.topic_id == Topic.id)
-        .where(in_ids(StatementPosition.statement_id, "ids"))
+        .where(of_statements(StatementPosition.statement_id))
     )
     mentions = (
         select(statement_mentions.c.statement_id, literal("mention"), null(), null())
         .add_columns(*labelled(PART, ACTOR_REF))
         .join(Actor, statement_mentions.c.actor_id == Actor.id)
-        .where(in_ids(statement_mentions.c.statement_id, "ids"))
+        .where(of_statements(statement_mentions.c.statement_id))
     )
-    parts = union_all(positions, mentions).subquery("parts")
+    return union_all(positions, mentions).subquery("parts")
+
+
+def _in_part_order(parts: Subquery) -> list[ColumnElement[Any]]:
+    """Each statement's parts in the order of their relationships: positions by topic id,
+    mentions by actor slug."""
     topic_order = case((parts.c.part == "position", parts.c[f"{PART}_id"]))
-    return select(parts).order_by(parts.c.part, topic_order, parts.c[f"{PART}_slug"])
+    return [parts.c.part, topic_order, parts.c[f"{PART}_slug"]]
 
 
-_PARTS = _parts()
+def _page_parts() -> Select[Any]:
+    parts = _parts(lambda statement_id: in_ids(statement_id, "ids"))
+    return select(parts).order_by(*_in_part_order(parts))
+
+
+def _one_with_parts() -> Select[Any]:
+    """GET: one statement by `id` with its references (a primary-key lookup: nothing to
+    misestimate), on as many rows as it has parts (one, without part, if it has none)."""
+    one = _with_references(as_rows(select(Statement)), Statement.actor_id, Statement.event_id)
+    parts = _parts(lambda statement_id: statement_id == bindparam("id"))
+    return (
+        one.add_columns(*parts.c)  # none named as a statement's (a namedtuple takes no name twice)
+        .outerjoin(parts, parts.c.statement_id == Statement.id)
+        .where(Statement.id == bindparam("id"))
+        .order_by(*_in_part_order(parts))
+    )
+
+
+_PAGE_PARTS = _page_parts()
+_ONE_WITH_PARTS = _one_with_parts()
 assert [column.key for column in TOPIC_REF] == [column.key for column in ACTOR_REF], "one shape for a union"
 
 
 def read_one(session: Session, statement_id: uuid.UUID) -> Represented | None:
     """The statement as GET answers it, or None."""
-    rows = plain_rows(session.connection().execute(_ONE, {"id": statement_id}))
-    return statement_answers(session, rows)[0] if rows else None
+    rows = plain_rows(session.connection().execute(_ONE_WITH_PARTS, {"id": statement_id}))
+    if not rows:
+        return None
+    return _answers(rows[:1], [row for row in rows if row.part is not None])[0]
 
 
 def statement_answers(session: Session, rows: Sequence[Any]) -> list[Represented]:
@@ -104,9 +125,15 @@ def statement_answers(session: Session, rows: Sequence[Any]) -> list[Represented
     positions and mentions read for all of them in one query."""
     if not rows:
         return []
+    ids = [row.id for row in rows]
+    return _answers(rows, plain_rows(session.connection().execute(_PAGE_PARTS, {"ids": ids})))
+
+
+def _answers(rows: Sequence[Any], parts: Sequence[Any]) -> list[Represented]:
+    """The answers for statement `rows`, given their `parts` (rows of `_parts` in part order)."""
     positions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     mentions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    for found in plain_rows(session.connection().execute(_PARTS, {"ids": [row.id for row in rows]})):
+    for found in parts:
         named = reference(found.part_ref_id, found.part_ref_slug, found.part_ref_name, AS_VALUES)
         if found.part == "position":
             positions[found.statement_id].append(represent_position(named, found.value, found.confidence))
