@@ -1,13 +1,16 @@
 """Run the service and the bare baseline side by side, load both with wrk, print the figures.
 
     .venv/bin/python bench/run.py [--database-url URL] [--workers N] [--connections 8] [--duration 10]
+                                  [--rounds 3]
 
 Both run under gunicorn with the same number of workers (the service's own default: two a
 core plus one), on loopback ports, against the same PostgreSQL database (fill it first with
 bench/generate.py). The service runs as it ships (gunicorn.conf.py), with its access log sent
 to a file and rate limits raised so that the load is not refused. Each scenario is loaded with
-`wrk --latency` on the service, then on the baseline, and the table gives requests a second,
-p50 and p99 latency, and the ratio of the two. Then: the deep page against the first page, and
+`wrk --latency` on the service and on the baseline in turn, `--rounds` times (the order swapped
+each round, so that a machine that speeds up or slows down over a minute favours neither), and
+the table gives the median of the rounds' requests a second, p50 and p99 latency, the ratio of
+the medians and the range of the rounds' own ratios. Then: the deep page against the first page, and
 the largest resident memory of a service worker. Under each scenario: the CPU a request took in
 each server's workers, in PostgreSQL and in Redis (all their processes, from /proc), which is
 what bounds requests a second once the cores are busy.
@@ -21,6 +24,7 @@ import os
 import platform
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,6 +82,16 @@ def wrk(url: str, connections: int, duration: int, master: int, script: Path | N
     requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     cpu_ms = {part: (cpu_after[part] - cpu_before[part]) * 1000 / requests for part in cpu_before}
     return Figures(rate, _milliseconds(p50), _milliseconds(p99), cpu_ms)
+
+
+def median(rounds: list[Figures]) -> Figures:
+    """Each figure's median over the rounds."""
+    return Figures(
+        statistics.median(figures.requests_per_second for figures in rounds),
+        statistics.median(figures.p50_ms for figures in rounds),
+        statistics.median(figures.p99_ms for figures in rounds),
+        {part: statistics.median(figures.cpu_ms[part] for figures in rounds) for part in rounds[0].cpu_ms},
+    )
 
 
 def cpu_text(figures: Figures) -> str:
@@ -143,6 +157,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=int, default=10, help="seconds a scenario")
+    parser.add_argument("--rounds", type=int, default=3, help="loads of each server a scenario")
     parser.add_argument("--fts-word", default="kalomi", help="a rare word of bench/generate.py's")
     parser.add_argument(
         "--redis-url",
@@ -191,8 +206,19 @@ def main() -> None:
         service, baseline = f"http://127.0.0.1:{SERVICE_PORT}", f"http://127.0.0.1:{BASELINE_PORT}"
         wait_ready(f"{service}/readyz", servers[0])
         wait_ready(f"{baseline}/statements/{ids[0]}", servers[1])
-        if get_json(f"{service}/api/v1/statements/{ids[0]}") != get_json(f"{baseline}/statements/{ids[0]}"):
-            raise SystemExit("The baseline's statement differs from the service's: not a fair comparison.")
+        # Like for like: the same statements in the same JSON, whether got, listed or searched.
+        same = [(f"/api/v1/statements/{i}", f"/statements/{i}") for i in ids[:50]] + [
+            (f"/api/v1/statements?actor={actor}&limit=50", f"/statements?actor={actor}&limit=50"),
+            (f"/api/v1/statements?q={args.fts_word}&limit=50", f"/search?q={args.fts_word}&limit=50"),
+        ]
+        for service_path, baseline_path in same:
+            ours, theirs = get_json(service + service_path), get_json(baseline + baseline_path)
+            if isinstance(ours, dict) and "items" in ours:
+                ours, theirs = ours["items"], theirs["items"]
+            if ours != theirs:
+                raise SystemExit(
+                    f"The baseline differs from the service on {service_path}: not like for like."
+                )
 
         def deep(base: str, path: str) -> str:
             """The URL of the page that ends 10,000 rows in: its cursor is after row 9,950."""
@@ -235,11 +261,11 @@ def main() -> None:
         results: dict[str, Any] = {"machine": machine(plain), "workers": args.workers, "scenarios": {}}
         print(
             f"{results['machine']}; {args.workers} workers each; "
-            f"wrk -t2 -c{args.connections} -d{args.duration}s"
+            f"wrk -t2 -c{args.connections} -d{args.duration}s; medians of {args.rounds} rounds"
         )
         print(
             f"{'scenario':28} {'service req/s':>13} {'p50':>7} {'p99':>7} | "
-            f"{'baseline req/s':>14} {'p50':>7} {'p99':>7} | ratio"
+            f"{'baseline req/s':>14} {'p50':>7} {'p99':>7} | ratio (rounds)"
         )
         for name, service_url, baseline_url, lua in scenarios:
             if args.only and not any(part in name for part in args.only):
@@ -247,9 +273,24 @@ def main() -> None:
             if lua is None:
                 get_json(service_url)
             load = (args.connections, args.duration)
-            mine = wrk(service_url, *load, servers[0].pid, lua)
-            bare = wrk(baseline_url, *load, servers[1].pid, lua) if baseline_url else None
-            ratio = f"{mine.requests_per_second / bare.requests_per_second:.2f}" if bare else "—"
+            mine_rounds: list[Figures] = []
+            bare_rounds: list[Figures] = []
+            for round_number in range(args.rounds):
+                loads = [(mine_rounds, service_url, servers[0].pid)]
+                if baseline_url:
+                    loads.append((bare_rounds, baseline_url, servers[1].pid))
+                for rounds, url, master in loads[:: 1 if round_number % 2 == 0 else -1]:
+                    rounds.append(wrk(url, *load, master, lua))
+            mine = median(mine_rounds)
+            bare = median(bare_rounds) if bare_rounds else None
+            ratio = "—"
+            if bare:
+                each = [
+                    ours.requests_per_second / theirs.requests_per_second
+                    for ours, theirs in zip(mine_rounds, bare_rounds, strict=True)
+                ]
+                median_ratio = mine.requests_per_second / bare.requests_per_second
+                ratio = f"{median_ratio:.2f} ({min(each):.2f}–{max(each):.2f})"
             bare_text = (
                 f"{bare.requests_per_second:14.0f} {bare.p50_ms:6.1f}ms {bare.p99_ms:5.1f}ms"
                 if bare
@@ -261,7 +302,14 @@ def main() -> None:
             )
             bare_cpu = f"; baseline {cpu_text(bare)}" if bare else ""
             print(f"{'':4}CPU a request: service {cpu_text(mine)}{bare_cpu}")
-            results["scenarios"][name] = {"service": vars(mine), "baseline": vars(bare) if bare else None}
+            results["scenarios"][name] = {
+                "service": vars(mine),
+                "baseline": vars(bare) if bare else None,
+                "rounds": {
+                    "service": [vars(figures) for figures in mine_rounds],
+                    "baseline": [vars(figures) for figures in bare_rounds],
+                },
+            }
         measured = results["scenarios"]
         if {"list by actor, first page", "list by actor, 10,000 deep"} <= measured.keys():
             first = measured["list by actor, first page"]["service"]["requests_per_second"]
