@@ -146,6 +146,9 @@ def make_engine(database_url: str, *, statement_timeout_ms: int = 0, **options: 
     if statement_timeout_ms:
         settings.append(f"-c statement_timeout={statement_timeout_ms}")
     options.setdefault("connect_args", {})["options"] = " ".join(settings)
+    # A read's connection, in autocommit (Database.read_session), has nothing to roll back when
+    # it is returned: no call for it.
+    options.setdefault("skip_autocommit_rollback", True)
     engine = create_engine(database_url, **options)
     event.listen(engine, "checkout", _drop_if_server_spoke)
     return engine
