@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import String, Uuid, and_, func, literal, null, or_, select, tuple_, type_coerce, union_all
@@ -40,7 +41,7 @@ from service.events.service import EVENT_REFERENCES
 from service.loading import ACTOR_REF, EVENT_REF, labelled, referenced
 from service.pagination import Page, PageRequest, SortOrder, decode_cursor, fetch_page, page_of_sequence
 from service.references import FieldReferences, get_by_reference
-from service.sqlfunctions import utc_month_index
+from service.sqlfunctions import in_ids, utc_month_index
 from service.statements.models import Statement, StatementPosition, statement_mentions
 from service.statements.service import with_references
 from service.topics.models import Topic
@@ -341,17 +342,21 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
     statement_ids = {
         sid for shift in shifts for sid in (*shift.start.statement_ids, *shift.end.statement_ids)
     }
+    # Hundreds of ids: one array parameter on PostgreSQL (sqlfunctions.in_ids), where an IN
+    # list made a new text of several kilobytes for psycopg to parse on every request.
+    ids = {"ids": list(statement_ids)}
     statements = {
         s.id: s
         for s in session.scalars(
-            select(Statement).options(load_only(*EXCERPT_COLUMNS)).where(Statement.id.in_(statement_ids))
+            select(Statement).options(load_only(*EXCERPT_COLUMNS)).where(in_ids(Statement.id, "ids")), ids
         )
     }
     mentioned_by: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for statement_id, actor_id in session.execute(
         select(statement_mentions.c.statement_id, statement_mentions.c.actor_id).where(
-            statement_mentions.c.statement_id.in_(statement_ids)
-        )
+            in_ids(statement_mentions.c.statement_id, "ids")
+        ),
+        ids,
     ):
         mentioned_by[statement_id].add(actor_id)
     all_mentioned = set().union(*mentioned_by.values())
@@ -399,11 +404,18 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
 class _Candidate:
     """An event that may be between a shift's positions, with what may give it reasons."""
 
-    ref: Any  # what an EventRef shows
+    row: Any  # its first row of `_events_in_windows`
     start_at: datetime
     ends_before: datetime
     actor_ids: set[uuid.UUID] = field(default_factory=set)  # of the actors asked about
     topic_ids: set[uuid.UUID] = field(default_factory=set)  # of the topics asked about
+
+    @cached_property
+    def ref(self) -> Any:
+        """What an EventRef shows; made only for events picked (a busy page reads thousands)."""
+        ref = referenced(self.row, "event", EVENT_REF)
+        ref.end_at = self.row.end_at  # for charts
+        return ref
 
 
 def _events_in_windows(
@@ -423,7 +435,7 @@ def _events_in_windows(
             EventParticipant.event_id.label("event_id"),
             EventParticipant.actor_id.label("actor_id"),
             type_coerce(null(), Uuid()).label("topic_id"),  # typed: SQLite answers text otherwise
-        ).where(EventParticipant.actor_id.in_(actor_ids)),
+        ).where(in_ids(EventParticipant.actor_id, "actor_ids")),
         select(event_topics.c.event_id, null(), event_topics.c.topic_id).where(
             event_topics.c.topic_id.in_(topic_ids)
         ),
@@ -437,16 +449,15 @@ def _events_in_windows(
             .add_columns(links.c.actor_id, links.c.topic_id)
             .join_from(Event, links, links.c.event_id == Event.id)
             .where(in_a_window)
-            .order_by(Event.start_at, Event.id)
+            .order_by(Event.start_at, Event.id),
+            {"actor_ids": list(actor_ids)},
         )
     )
     candidates: dict[uuid.UUID, _Candidate] = {}
     for row in rows:
         candidate = candidates.get(row.event_id)
         if candidate is None:
-            ref = referenced(row, "event", EVENT_REF)
-            ref.end_at = row.end_at  # for charts
-            candidate = candidates[row.event_id] = _Candidate(ref, ref.start_at, row.ends_before)
+            candidate = candidates[row.event_id] = _Candidate(row, row.event_start_at, row.ends_before)
         if row.topic_id is not None:
             candidate.topic_ids.add(row.topic_id)
         else:
