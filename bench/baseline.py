@@ -150,12 +150,13 @@ def _page(sql: str | Composed, params: dict[str, Any], limit: int, key: Any) -> 
     with pool().connection() as connection:
         rows = _rows(connection, sql, {**params, "limit": limit + 1})
         page = rows[:limit]
-        parts_sql = f"SELECT * FROM ({PARTS.format(match='= ANY(%(ids)s)')}) parts ORDER BY {PART_ORDER}"
-        parts = _rows(connection, parts_sql, {"ids": [row["id"] for row in page]}) if page else []
+        parts = _rows(connection, PAGE_PARTS, {"ids": [row["id"] for row in page]}) if page else []
     next_cursor = key(rows[limit - 1]) if len(rows) > limit else None
     return _json({"items": _statements(page, parts), "next_cursor": next_cursor})
 
 
+# The parts of a page's statements, in one query (as the service).
+PAGE_PARTS = f"SELECT * FROM ({PARTS.format(match='= ANY(%(ids)s)')}) parts ORDER BY {PART_ORDER}"
 # One statement with its references and parts, a row a part, in one query (as the service).
 ONE = (
     f"SELECT {COLUMNS}, parts.* FROM statements s {REFERENCES} "
