@@ -405,10 +405,16 @@ class _Candidate:
     """An event that may be between a shift's positions, with what may give it reasons."""
 
     row: Any  # its first row of `_events_in_windows`
-    start_at: datetime
-    ends_before: datetime
     actor_ids: set[uuid.UUID] = field(default_factory=set)  # of the actors asked about
     topic_ids: set[uuid.UUID] = field(default_factory=set)  # of the topics asked about
+
+    @property
+    def start_at(self) -> datetime:
+        return self.row.event_start_at  # type: ignore[no-any-return]
+
+    @property
+    def ends_before(self) -> datetime:
+        return self.row.ends_before  # type: ignore[no-any-return]
 
     @cached_property
     def ref(self) -> Any:
@@ -457,7 +463,7 @@ def _events_in_windows(
     for row in rows:
         candidate = candidates.get(row.event_id)
         if candidate is None:
-            candidate = candidates[row.event_id] = _Candidate(row, row.event_start_at, row.ends_before)
+            candidate = candidates[row.event_id] = _Candidate(row)
         if row.topic_id is not None:
             candidate.topic_ids.add(row.topic_id)
         else:

@@ -7,8 +7,8 @@ database costs about as much again as reading a row, so there are few: GET reads
 statement with its actor, event, positions and mentions in one query (a row for each part, the
 statement's columns repeated); a list reads its page with actor and event (joined around the
 cut page), then the positions and mentions of the whole page in one more, with the ids as
-parameters. Each query is built once. The answers are written from the rows by the functions that write
-StatementSchema's dump of an ORM record.
+parameters. Each query is built once. The answers are written from the rows by the functions
+that write StatementSchema's dump of an ORM record.
 """
 
 from __future__ import annotations
