@@ -5,7 +5,7 @@ from __future__ import annotations
 import select
 import uuid
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -13,11 +13,12 @@ from typing import Any
 
 import uuid6
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import JSON, DateTime, Engine, MetaData, Result, create_engine, event, exc
+from sqlalchemy import JSON, DateTime, Engine, MetaData, Result, Select, create_engine, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Connection, Transaction
+from sqlalchemy.engine import Connection, Dialect, Transaction
 from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeDecorator
 
 # Constraint names the same on every backend, so migrations can refer to them.
@@ -338,3 +339,114 @@ def plain_rows(result: Result[Any]) -> list[Any]:
     result: every row is read."""
     make = _plain_row(tuple(result.keys()))
     return [make(row) for row in result.all()]  # all at once: iterating fetches row by row
+
+
+class ReadQuery:
+    """A select built once and run by a hot read path, its rows as `plain_rows` gives them.
+
+    On PostgreSQL it runs on the driver's cursor of the session's connection, its SQL compiled
+    once: SQLAlchemy's execution (a context, a cursor result, its rows) took as long as psycopg's
+    own for a statement's GET, a fifth of the worker's time on it (bench/README.md). Parameters
+    and columns still go through their types' processors, as SQLAlchemy would put them, and a
+    driver's error comes out as SQLAlchemy's (a lost connection invalidated). SQLite, and an
+    engine whose statements are being watched (`before_cursor_execute` listeners: tests,
+    bench/explain.py), run it through SQLAlchemy.
+    """
+
+    def __init__(self, query: Select[Any]) -> None:
+        self.query = query
+        self._plan: tuple[Dialect, _DriverPlan | None] | None = None
+
+    def rows(self, session: Session, parameters: Mapping[str, Any]) -> list[Any]:
+        connection = session.connection()
+        plan = self._plan_for(connection.dialect)
+        watched = connection.dispatch.before_cursor_execute or connection.dispatch.after_cursor_execute
+        if plan is None or watched:
+            return plain_rows(connection.execute(self.query, parameters))
+        return plan.rows(connection, parameters)
+
+    def _plan_for(self, dialect: Dialect) -> _DriverPlan | None:
+        if self._plan is None or self._plan[0] is not dialect:
+            self._plan = (dialect, _DriverPlan.of(self.query, dialect))
+        return self._plan[1]
+
+
+class _DriverPlan:
+    """A query's SQL for the driver, the processors of its parameters and, once its first rows
+    have told their column types, of its columns."""
+
+    def __init__(self, query: Select[Any], dialect: Dialect, compiled: SQLCompiler) -> None:
+        self.dialect = dialect
+        self.compiled = compiled
+        self.sql = compiled.string
+        self.bind_processors = [
+            (name, processor)
+            for bind, name in compiled.bind_names.items()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+        self.column_types = [column.type.dialect_impl(dialect) for column in query.selected_columns]
+        self.make_row = _plain_row(tuple(query.selected_columns.keys()))
+        self.result_processors: list[tuple[int, Callable[[Any], Any]]] | None = None
+
+    @classmethod
+    def of(cls, query: Select[Any], dialect: Dialect) -> _DriverPlan | None:
+        if dialect.name != "postgresql":
+            return None
+        compiled = query.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)
+        # Parameters rendered into the SQL at execution (an expanding IN) need SQLAlchemy's hand.
+        if compiled.positional or compiled.literal_execute_params or compiled.post_compile_params:
+            return None
+        return cls(query, dialect, compiled)
+
+    def rows(self, connection: Connection, parameters: Mapping[str, Any]) -> list[Any]:
+        values = dict(self.compiled.construct_params(dict(parameters)) or {})
+        for name, process_parameter in self.bind_processors:
+            values[name] = process_parameter(values[name])
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(self.sql, values)
+            found = cursor.fetchall()
+            if self.result_processors is None:
+                self.result_processors = self._result_processors(cursor.description)
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise _as_sqlalchemy_error(connection, error, self.sql, values, cursor) from error
+        finally:
+            cursor.close()
+        make_row, processors = self.make_row, self.result_processors
+        if not processors:
+            return [make_row(row) for row in found]
+        rows = []
+        for row in found:
+            values_of_row = list(row)
+            for index, process in processors:
+                values_of_row[index] = process(values_of_row[index])
+            rows.append(make_row(values_of_row))
+        return rows
+
+    def _result_processors(self, description: Any) -> list[tuple[int, Callable[[Any], Any]]]:
+        """Where a column's type changes what the driver read (a text to its Enum), and how."""
+        described_types = [column[1] for column in description]
+        return [
+            (index, processor)
+            for index, (column_type, described) in enumerate(
+                zip(self.column_types, described_types, strict=True)
+            )
+            if (processor := column_type.result_processor(self.dialect, described)) is not None
+        ]
+
+
+def _as_sqlalchemy_error(
+    connection: Connection, error: Any, sql: str, parameters: Any, cursor: Any
+) -> exc.StatementError:
+    """The driver's `error` as SQLAlchemy raises it (OperationalError, IntegrityError…), the
+    connection invalidated if it was lost, so that the error handlers and the pool treat it as
+    they treat any other."""
+    dialect = connection.dialect
+    lost = dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+    if lost:
+        connection.invalidate(error)
+    wrapped: exc.StatementError = exc.DBAPIError.instance(
+        sql, parameters, error, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
+    )
+    return wrapped

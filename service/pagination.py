@@ -21,7 +21,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Integer, Select, Subquery, bindparam, tuple_
 from sqlalchemy.orm import Session
 
-from service.db import plain_rows
+from service.db import ReadQuery, plain_rows
 from service.errors import InvalidCursor
 
 T = TypeVar("T")
@@ -165,16 +165,16 @@ def page_parameters(order: SortOrder, page: PageRequest) -> dict[str, Any]:
 
 def run_page_query(
     session: Session,
-    query: Select[Any],
+    query: ReadQuery,
     order: SortOrder,
     page: PageRequest,
     parameters: dict[str, Any] | None = None,
     *,
     key_of: Callable[[Any], Sequence[Any]] | None = None,
 ) -> Page[Any]:
-    """A page of rows from a `page_query` (built once, and kept, by its caller), run as Core."""
-    result = session.connection().execute(query, {**(parameters or {}), **page_parameters(order, page)})
-    return _page_from(plain_rows(result), order, page, key_of)
+    """A page of rows from a `page_query` built once, and kept, by its caller."""
+    rows = query.rows(session, {**(parameters or {}), **page_parameters(order, page)})
+    return _page_from(rows, order, page, key_of)
 
 
 def fetch_page(
@@ -193,9 +193,9 @@ def fetch_page(
     `parameters` are values for bound parameters of `statement`.
     """
     query = page_query(statement, order, after_cursor=bool(page.cursor))
-    if rows:  # rows need nothing of the ORM: run as Core, without its per-row result machinery
-        return run_page_query(session, query, order, page, parameters, key_of=key_of)
     values = {**(parameters or {}), **page_parameters(order, page)}
+    if rows:  # rows need nothing of the ORM: run as Core, without its per-row result machinery
+        return _page_from(plain_rows(session.connection().execute(query, values)), order, page, key_of)
     return _page_from(list(session.scalars(query, values).unique().all()), order, page, key_of)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.actors.models import Actor
 from service.dates import changed_world_date, range_end, range_start, to_instant
-from service.db import assign, new_id
+from service.db import ReadQuery, assign, new_id
 from service.errors import NotFound
 from service.events.models import Event
 from service.loading import actor_ref, event_ref, topic_ref
@@ -123,7 +123,7 @@ def _list_query(
     sort: str,
     after_cursor: bool,
     dialect: str,
-) -> tuple[Select[Any], SortOrder]:
+) -> tuple[ReadQuery, SortOrder]:
     """The query of one page of a list with these filters (`named` references, each by id or
     not; `given` values), and its order."""
     statement = select(Statement)
@@ -147,7 +147,7 @@ def _list_query(
     else:
         order = ORDERS[sort]
     rows = as_rows(statement, relevance)
-    return page_query(rows, order, after_cursor=after_cursor, around=page_with_references), order
+    return ReadQuery(page_query(rows, order, after_cursor=after_cursor, around=page_with_references)), order
 
 
 def _check_references(session: Session, filters: dict[str, Any]) -> None:

@@ -7,8 +7,9 @@ database costs about as much again as reading a row, so there are few: GET reads
 statement with its actor, event, positions and mentions in one query (a row for each part, the
 statement's columns repeated); a list reads its page with actor and event (joined around the
 cut page), then the positions and mentions of the whole page in one more, with the ids as
-parameters. Each query is built once. The answers are written from the rows by the functions
-that write StatementSchema's dump of an ORM record.
+parameters. Each query is built once, as a ReadQuery (service/db.py: on PostgreSQL it runs on
+the driver's cursor). The answers are written from the rows by the functions that write
+StatementSchema's dump of an ORM record.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, bindparam, case, literal
 from sqlalchemy.orm import Session
 
 from service.actors.models import Actor
-from service.db import plain_rows
+from service.db import ReadQuery
 from service.events.models import Event
 from service.loading import ACTOR_REF, EVENT_REF, TOPIC_REF, labelled
 from service.refs import event_reference, reference
@@ -107,14 +108,14 @@ def _one_with_parts() -> Select[Any]:
     )
 
 
-_PAGE_PARTS = _page_parts()
-_ONE_WITH_PARTS = _one_with_parts()
+_PAGE_PARTS = ReadQuery(_page_parts())
+_ONE_WITH_PARTS = ReadQuery(_one_with_parts())
 assert [column.key for column in TOPIC_REF] == [column.key for column in ACTOR_REF], "one shape for a union"
 
 
 def read_one(session: Session, statement_id: uuid.UUID) -> Represented | None:
     """The statement as GET answers it, or None."""
-    rows = plain_rows(session.connection().execute(_ONE_WITH_PARTS, {"id": statement_id}))
+    rows = _ONE_WITH_PARTS.rows(session, {"id": statement_id})
     if not rows:
         return None
     return _answers(rows[:1], [row for row in rows if row.part is not None])[0]
@@ -126,7 +127,7 @@ def statement_answers(session: Session, rows: Sequence[Any]) -> list[Represented
     if not rows:
         return []
     ids = [row.id for row in rows]
-    return _answers(rows, plain_rows(session.connection().execute(_PAGE_PARTS, {"ids": ids})))
+    return _answers(rows, _PAGE_PARTS.rows(session, {"ids": ids}))
 
 
 def _answers(rows: Sequence[Any], parts: Sequence[Any]) -> list[Represented]:

@@ -1,0 +1,119 @@
+"""ReadQuery: the statements' hot reads run on PostgreSQL's driver cursor, and must give what
+SQLAlchemy gives (the same rows, values of the same types), fail as SQLAlchemy fails, and stay
+visible to anything listening to the engine's statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import bindparam, event, func, literal, select, text
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.orm import Session
+
+from service.db import ReadQuery, get_database, get_session, make_engine, plain_rows
+from service.demo.load import load_story
+from service.pagination import PageRequest, page_parameters
+from service.statements import service as statements
+from service.statements.views import _ONE_WITH_PARTS, _PAGE_PARTS
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("on SQLite a ReadQuery runs through SQLAlchemy: there is nothing to compare")
+
+
+@pytest.fixture
+def demo(app: Flask, client: FlaskClient) -> FlaskClient:
+    with app.app_context():
+        load_story(get_session())
+    return client
+
+
+def _through_sqlalchemy(session: Session, query: ReadQuery, parameters: dict[str, Any]) -> list[Any]:
+    return plain_rows(session.connection().execute(query.query, parameters))
+
+
+def _same_rows(session: Session, query: ReadQuery, parameters: dict[str, Any]) -> list[Any]:
+    driven = query.rows(session, parameters)
+    expected = _through_sqlalchemy(session, query, parameters)
+    assert driven == expected
+    assert [row._fields for row in driven] == [row._fields for row in expected]
+    for got, want in zip(driven, expected, strict=True):
+        assert [type(value) for value in got] == [type(value) for value in want], got._fields
+    return driven
+
+
+def test_statement_reads_give_the_rows_sqlalchemy_gives(app: Flask, demo: FlaskClient) -> None:
+    listed = demo.get("/api/v1/statements?limit=100").get_json()["items"]
+    assert listed
+    with app.test_request_context("/api/v1/statements", method="GET"):
+        session = get_session()
+        for item in listed:
+            rows = _same_rows(session, _ONE_WITH_PARTS, {"id": item["id"]})
+            assert str(rows[0].id) == item["id"]
+        parts = _same_rows(session, _PAGE_PARTS, {"ids": [item["id"] for item in listed]})
+        assert {row.part for row in parts} == {"position", "mention"}
+
+        # The list's own page query, by actor, with the enums and instants its rows carry.
+        trump = next(item["actor"] for item in listed if item["actor"]["slug"] == "donald-trump")
+        page = PageRequest(limit=3)
+        query, order = statements._list_query((("actor", True),), (), False, "-said_at", False, "postgresql")
+        rows = _same_rows(session, query, {"actor_id": trump["id"], **page_parameters(order, page)})
+        assert len(rows) == 3
+        assert {str(row.actor_id) for row in rows} == {trump["id"]}
+
+
+def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(app: Flask, database: Any) -> None:
+    dividing = ReadQuery(select((literal(1) / bindparam("by")).label("quotient")))
+    with app.test_request_context("/api/v1/statements", method="GET"):
+        session = get_session()
+        assert dividing.rows(session, {"by": 1})[0].quotient == 1
+        with pytest.raises(DataError) as raised:
+            dividing.rows(session, {"by": 0})
+        assert "division by zero" in str(raised.value.orig)
+
+
+def test_a_lost_connection_is_invalidated_and_the_next_read_gets_a_new_one(database_url: str) -> None:
+    engine = make_engine(database_url)
+    query = ReadQuery(select(func.pg_backend_pid().label("pid")))
+    try:
+        with Session(engine) as first:
+            pid = query.rows(first, {})[0].pid
+            with engine.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            with pytest.raises(OperationalError) as raised:
+                query.rows(first, {})
+            assert raised.value.connection_invalidated
+        with Session(engine) as second:
+            assert query.rows(second, {})[0].pid != pid
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def recorded_statements(app: Flask) -> Iterator[list[str]]:
+    seen: list[str] = []
+    engine = get_database(app).engine
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_an_engine_being_watched_sees_the_statements_reads(
+    demo: FlaskClient, recorded_statements: list[str]
+) -> None:
+    statement = demo.get("/api/v1/statements?limit=1").get_json()["items"][0]
+    recorded_statements.clear()
+    assert demo.get(f"/api/v1/statements/{statement['id']}").status_code == 200
+    assert any("FROM statements" in sql and "statement_positions" in sql for sql in recorded_statements)
