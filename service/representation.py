@@ -78,9 +78,7 @@ class OrjsonProvider(DefaultJSONProvider):
 
     orjson writes UUIDs and datetimes itself, as `str` and `isoformat` would (answers written
     `AS_VALUES` hold them); dataclasses still go through Flask's `default`. Calls with options
-    (flask-smorest's ETag hashing passes sort_keys) keep the standard encoder, with a `default`
-    that writes datetimes as orjson does, so an answer's ETag is the same whether its values were
-    written as text or not.
+    keep the standard encoder, with a `default` that writes datetimes as orjson does.
     """
 
     _options = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
@@ -95,6 +93,12 @@ class OrjsonProvider(DefaultJSONProvider):
         if kwargs:
             return super().dumps(obj, **kwargs)
         return orjson.dumps(obj, default=self.default, option=self._options).decode()
+
+    @classmethod
+    def sorted_keys(cls, obj: Any) -> bytes:
+        """`obj` as JSON with every object's keys sorted (what ETags hash): the same bytes
+        whether its ids and instants are values or already text."""
+        return orjson.dumps(obj, default=cls.default, option=cls._options | orjson.OPT_SORT_KEYS)
 
     def response(self, *args: Any, **kwargs: Any) -> Any:
         data = self._prepare_response_obj(args, kwargs)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import http
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
@@ -36,6 +37,7 @@ from service.errors import (
     from_http_exception,
 )
 from service.pagination import Page, next_link, page_schema_for
+from service.representation import OrjsonProvider
 
 
 class ProblemSchema(Schema):
@@ -335,6 +337,14 @@ class Blueprint(flask_smorest.Blueprint):
         return doc
 
     # --- ETags: flask-smorest's, with If-Match optional ---
+
+    @staticmethod
+    def _generate_etag(etag_data: Any, extra_data: Any = None) -> str:
+        """flask-smorest's ETag, a SHA-1 of the answer's JSON with its keys sorted, the JSON
+        written by orjson: the standard encoder took 5% of a statement's GET (bench/README.md)."""
+        if extra_data:
+            etag_data = (etag_data, extra_data)
+        return hashlib.sha1(OrjsonProvider.sorted_keys(etag_data), usedforsecurity=False).hexdigest()
 
     def _check_precondition(self) -> None:
         """A write without If-Match is unconditional (documented), so no 428."""
