@@ -132,14 +132,15 @@ def statement_answers(session: Session, rows: Sequence[Any]) -> list[Represented
 
 def _answers(rows: Sequence[Any], parts: Sequence[Any]) -> list[Represented]:
     """The answers for statement `rows`, given their `parts` (rows of `_parts` in part order)."""
-    positions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
-    mentions: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    # Keyed by the ids' integers: a UUID's hash is Python code, an int's is not.
+    positions: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    mentions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for found in parts:
         named = reference(found.part_ref_id, found.part_ref_slug, found.part_ref_name, AS_VALUES)
         if found.part == "position":
-            positions[found.statement_id].append(represent_position(named, found.value, found.confidence))
+            positions[found.statement_id.int].append(represent_position(named, found.value, found.confidence))
         else:
-            mentions[found.statement_id].append(named)
+            mentions[found.statement_id.int].append(named)
     return [
         Represented(
             represent_statement(
@@ -155,8 +156,8 @@ def _answers(rows: Sequence[Any], parts: Sequence[Any]) -> list[Represented]:
                     row.event_ref_start_precision,
                     AS_VALUES,
                 ),
-                positions[row.id],
-                mentions[row.id],
+                positions[row.id.int],
+                mentions[row.id.int],
                 AS_VALUES,
             )
         )
