@@ -372,18 +372,12 @@ class ReadQuery:
 
 
 class _DriverPlan:
-    """A query's SQL for the driver, the processors of its parameters and, once its first rows
-    have told their column types, of its columns."""
+    """A query compiled for the driver, with the processors of its columns once its first rows
+    have told their types."""
 
     def __init__(self, query: Select[Any], dialect: Dialect, compiled: SQLCompiler) -> None:
         self.dialect = dialect
         self.compiled = compiled
-        self.sql = compiled.string
-        self.bind_processors = [
-            (name, processor)
-            for bind, name in compiled.bind_names.items()
-            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-        ]
         self.column_types = [column.type.dialect_impl(dialect) for column in query.selected_columns]
         self.make_row = _plain_row(tuple(query.selected_columns.keys()))
         self.result_processors: list[tuple[int, Callable[[Any], Any]]] | None = None
@@ -394,23 +388,24 @@ class _DriverPlan:
             return None
         compiled = query.compile(dialect=dialect)
         assert isinstance(compiled, SQLCompiler)
-        # Parameters rendered into the SQL at execution (an expanding IN) need SQLAlchemy's hand.
-        if compiled.positional or compiled.literal_execute_params or compiled.post_compile_params:
-            return None
-        return cls(query, dialect, compiled)
+        return None if compiled.positional else cls(query, dialect, compiled)  # psycopg's are named
 
     def rows(self, connection: Connection, parameters: Mapping[str, Any]) -> list[Any]:
-        values = dict(self.compiled.construct_params(dict(parameters)) or {})
-        for name, process_parameter in self.bind_processors:
-            values[name] = process_parameter(values[name])
+        # The SQL and values as SQLAlchemy sends them: values to be written into the SQL (the
+        # search words) written in, the others through their types' processors.
+        state = self.compiled.construct_expanded_state(dict(parameters))
+        sql, values = state.statement, dict(state.parameters)
+        for name, process_parameter in state.processors.items():
+            if name in values:
+                values[name] = process_parameter(values[name])
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(self.sql, values)
+            cursor.execute(sql, values)
             found = cursor.fetchall()
             if self.result_processors is None:
                 self.result_processors = self._result_processors(cursor.description)
         except connection.dialect.loaded_dbapi.Error as error:
-            raise _as_sqlalchemy_error(connection, error, self.sql, values, cursor) from error
+            raise _as_sqlalchemy_error(connection, error, sql, values, cursor) from error
         finally:
             cursor.close()
         make_row, processors = self.make_row, self.result_processors

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from service.db import ReadQuery, get_database, get_session, make_engine, plain_rows
 from service.demo.load import load_story
 from service.pagination import PageRequest, page_parameters
+from service.search import Searchable
 from service.statements import service as statements
 from service.statements.views import _ONE_WITH_PARTS, _PAGE_PARTS
 
@@ -66,6 +67,13 @@ def test_statement_reads_give_the_rows_sqlalchemy_gives(app: Flask, demo: FlaskC
         rows = _same_rows(session, query, {"actor_id": trump["id"], **page_parameters(order, page)})
         assert len(rows) == 3
         assert {str(row.actor_id) for row in rows} == {trump["id"]}
+
+        # A search: its words are written into the SQL, quotes and all.
+        query, order = statements._list_query((), (), True, "relevance", False, "postgresql")
+        searches = [("territory", True), ("'paper tiger'", True), ("o'clock'; DROP TABLE actors", False)]
+        for words, found in searches:
+            parameters = {**Searchable.parameters("postgresql", words), **page_parameters(order, page)}
+            assert bool(_same_rows(session, query, parameters)) is found, words
 
 
 def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(app: Flask, database: Any) -> None:
