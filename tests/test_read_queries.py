@@ -4,22 +4,22 @@ visible to anything listening to the engine's statements."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import bindparam, event, func, literal, select, text
+from sqlalchemy import bindparam, func, literal, select, text
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 
-from service.db import ReadQuery, get_database, get_session, make_engine, plain_rows
+from service.db import ReadQuery, get_session, make_engine, plain_rows
 from service.demo.load import load_story
 from service.pagination import PageRequest, page_parameters
 from service.search import Searchable
 from service.statements import service as statements
 from service.statements.views import _ONE_WITH_PARTS, _PAGE_PARTS
+from tests.test_pagination import recorded_sql
 
 
 @pytest.fixture(autouse=True)
@@ -103,25 +103,8 @@ def test_a_lost_connection_is_invalidated_and_the_next_read_gets_a_new_one(datab
         engine.dispose()
 
 
-@pytest.fixture
-def recorded_statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = get_database(app).engine
-
-    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def test_an_engine_being_watched_sees_the_statements_reads(
-    demo: FlaskClient, recorded_statements: list[str]
-) -> None:
+def test_an_engine_being_watched_sees_the_statements_reads(app: Flask, demo: FlaskClient) -> None:
     statement = demo.get("/api/v1/statements?limit=1").get_json()["items"][0]
-    recorded_statements.clear()
-    assert demo.get(f"/api/v1/statements/{statement['id']}").status_code == 200
-    assert any("FROM statements" in sql and "statement_positions" in sql for sql in recorded_statements)
+    with recorded_sql(app) as recorded:
+        assert demo.get(f"/api/v1/statements/{statement['id']}").status_code == 200
+    assert any("FROM STATEMENTS" in sql and "STATEMENT_POSITIONS" in sql for sql, _ in recorded)
