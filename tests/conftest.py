@@ -28,7 +28,8 @@ from service.app import create_app
 from service.auth.roles import Role
 from service.auth.service import create_key
 from service.config import Settings
-from service.db import get_database
+from service.db import get_database, get_session
+from service.demo.load import load_story
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -150,6 +151,14 @@ def client(app: Flask, database: Connection, admin_key: str) -> FlaskClient:
     test_client = app.test_client()
     test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_key}"
     return test_client
+
+
+@pytest.fixture
+def demo(app: Flask, client: FlaskClient) -> FlaskClient:
+    """`client`, with the demo story loaded (inside the test's transaction)."""
+    with app.app_context():
+        load_story(get_session())
+    return client
 
 
 class LiveServer:

@@ -40,13 +40,6 @@ Europe must act now. — Kaja Kallas (@kajakallas) October 1, 2025
 """
 
 
-@pytest.fixture
-def demo(app: Flask, client: FlaskClient) -> FlaskClient:
-    with app.app_context():
-        load_story(get_session())
-    return client
-
-
 def _ingest(client: FlaskClient, text: str, **fields: Any) -> dict[str, Any]:
     response = client.post("/api/v1/articles", json={**ARTICLE, **fields, "text": text})
     assert response.status_code == 201, response.get_json()

@@ -17,20 +17,12 @@ from service.app import create_app
 from service.auth.roles import Role
 from service.bulk import batched
 from service.config import Settings
-from service.db import get_database, get_session
-from service.demo.load import load_story
+from service.db import get_database
 from tests.conftest import empty_database, make_key
 from tests.helpers import assert_problem
 
 NDJSON = "application/x-ndjson"
 KINDS = ("actors", "topics", "events", "statements", "relations")
-
-
-@pytest.fixture
-def demo(app: Flask, client: FlaskClient) -> FlaskClient:
-    with app.app_context():
-        load_story(get_session())
-    return client
 
 
 @pytest.fixture

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from service.db import get_session
-from service.demo.load import load_story
 from tests.helpers import assert_problem
 
 SVG = "{http://www.w3.org/2000/svg}"
 TOPIC = "ukraine-territorial-integrity"
-
-
-@pytest.fixture
-def demo(app: Flask, client: FlaskClient) -> FlaskClient:
-    with app.app_context():
-        load_story(get_session())
-    return client
 
 
 def _chart(client: FlaskClient, actor: str, **query: str) -> ET.Element:

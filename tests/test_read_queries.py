@@ -14,7 +14,6 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 
 from service.db import ReadQuery, get_session, make_engine, plain_rows
-from service.demo.load import load_story
 from service.pagination import PageRequest, page_parameters
 from service.search import Searchable
 from service.statements import service as statements
@@ -26,13 +25,6 @@ from tests.test_pagination import recorded_sql
 def _postgresql_only(backend: str) -> None:
     if backend != "postgresql":
         pytest.skip("on SQLite a ReadQuery runs through SQLAlchemy: there is nothing to compare")
-
-
-@pytest.fixture
-def demo(app: Flask, client: FlaskClient) -> FlaskClient:
-    with app.app_context():
-        load_story(get_session())
-    return client
 
 
 def _through_sqlalchemy(session: Session, query: ReadQuery, parameters: dict[str, Any]) -> list[Any]:

@@ -5,19 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from service.db import get_session
-from service.demo.load import load_story
 from tests.helpers import assert_problem
-
-
-@pytest.fixture
-def demo(app: Flask, client: FlaskClient) -> FlaskClient:
-    with app.app_context():
-        load_story(get_session())
-    return client
 
 
 def _texts(client: FlaskClient, **query: Any) -> list[str]:
