@@ -393,7 +393,7 @@ class _DriverPlan:
     def rows(self, connection: Connection, parameters: Mapping[str, Any]) -> list[Any]:
         # The SQL and values as SQLAlchemy sends them: values to be written into the SQL (the
         # search words) written in, the others through their types' processors.
-        state = self.compiled.construct_expanded_state(dict(parameters))
+        state = self.compiled.construct_expanded_state(parameters)
         sql, values = state.statement, dict(state.parameters)
         for name, process_parameter in state.processors.items():
             if name in values:
