@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 import redis
 from flask import Flask
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
@@ -28,9 +31,32 @@ from tests.helpers import assert_problem
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-@pytest.fixture
-def limited(make_app: Callable[..., Flask], database: Connection) -> Flask:
-    return make_app(rate_limit_per_address="5/minute", rate_limit_per_key="3/minute")
+def reachable_redis() -> redis.Redis:
+    """The test Redis, cleared of this service's counters; skipped outside CI when it is not running."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis is not running at {REDIS_URL}; CI runs this test")
+    for key in client.scan_iter("LIMITS:{LIMITER/stanceline/*"):
+        client.delete(key)
+    return client
+
+
+def redis_url_for(storage: str) -> str | None:
+    """Where an app counts requests: in its memory, or in the test Redis (cleared)."""
+    if storage == "memory":
+        return None
+    reachable_redis()
+    return REDIS_URL
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limited(request: pytest.FixtureRequest, make_app: Callable[..., Flask], database: Connection) -> Flask:
+    redis_url = redis_url_for(request.param)
+    return make_app(rate_limit_per_address="5/minute", rate_limit_per_key="3/minute", redis_url=redis_url)
 
 
 def _from(address: str) -> dict[str, str]:
@@ -67,13 +93,14 @@ def test_each_key_has_its_own_budget_and_bad_keys_use_it_up_too(limited: Flask) 
     assert guessed == [401, 401, 401, 429]
 
 
+@pytest.mark.parametrize("storage", ["memory", "redis"])
 def test_a_budget_spent_at_the_end_of_a_window_still_counts_at_the_start_of_the_next(
-    make_app: Callable[..., Flask], database: Connection
+    storage: str, make_app: Callable[..., Flask], database: Connection
 ) -> None:
     """The window slides: just after a window's edge, most of the last window's count still
     counts, so a client cannot spend a whole budget at the end of one window and another at the
     start of the next. (The weighted count is rounded down, which may let one more through.)"""
-    client = make_app(rate_limit_per_address="3/second").test_client()
+    client = make_app(rate_limit_per_address="3/second", redis_url=redis_url_for(storage)).test_client()
     for attempt in range(5):
         address = _from(f"10.4.0.{attempt}")
         time.sleep(1.02 - time.time() % 1)
@@ -95,12 +122,7 @@ def test_a_budget_spent_at_the_end_of_a_window_still_counts_at_the_start_of_the_
 def test_instances_sharing_redis_share_the_limit(
     make_app: Callable[..., Flask], database: Connection
 ) -> None:
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Redis is not running at {REDIS_URL}; CI runs this test")
+    reachable_redis()
     settings = {"rate_limit_per_address": "4/minute", "redis_url": REDIS_URL}
     first, second = make_app(**settings).test_client(), make_app(**settings).test_client()
     address = _from(f"10.9.{secrets.randbelow(250)}.{secrets.randbelow(250)}")  # fresh counters each run
@@ -110,6 +132,44 @@ def test_instances_sharing_redis_share_the_limit(
     ]
 
     assert answers == [200, 200, 200, 200, 429, 429]
+
+
+def test_a_request_counted_in_redis_takes_one_round_trip(
+    make_app: Callable[..., Flask], database: Connection
+) -> None:
+    """Counting and the headers' figures come from one script (Flask-Limiter alone takes two)."""
+    commands = reachable_redis()
+    client = make_app(rate_limit_per_address="50/minute", redis_url=REDIS_URL).test_client()
+    client.get("/api/v1/topics", environ_base=_from("10.5.0.1"))  # loads the script once
+
+    def scripts_run() -> int:
+        # Redis counts the commands a script runs as well; the limiter sends only scripts.
+        statistics = commands.info("commandstats")
+        return sum(statistics.get(f"cmdstat_{name}", {"calls": 0})["calls"] for name in ("eval", "evalsha"))
+
+    before = scripts_run()
+    remaining = [
+        client.get("/api/v1/topics", environ_base=_from("10.5.0.1")).headers["X-RateLimit-Remaining"]
+        for _ in range(5)
+    ]
+    assert scripts_run() - before == 5
+    assert remaining == ["48", "47", "46", "45", "44"]
+
+
+def test_limits_own_redis_storage_and_the_services_share_one_budget() -> None:
+    """Instances of this version and of one before it (during a rolling deploy) count in the
+    same keys, the same way."""
+    reachable_redis()
+    item = parse("3/minute")
+    stock = SlidingWindowCounterRateLimiter(storage_from_string(REDIS_URL))
+    ours = SlidingWindowCounterRateLimiter(storage_from_string(f"stanceline+{REDIS_URL}"))
+    identity = ("stanceline", f"10.6.{secrets.randbelow(250)}.{secrets.randbelow(250)}")
+
+    assert [ours.hit(item, *identity), stock.hit(item, *identity), ours.hit(item, *identity)] == [True] * 3
+    assert not stock.hit(item, *identity)
+    assert not ours.hit(item, *identity)
+    assert ours.get_window_stats(item, *identity).remaining == 0
+    assert stock.get_window_stats(item, *identity).remaining == 0
 
 
 def test_cors_is_off_unless_configured_and_exposes_the_headers_clients_need(
