@@ -63,6 +63,10 @@ return {1, previous_count, previous_ttl, current_count, current_ttl}
 """
 
 
+# Our storage's schemes: limits' own for Redis, prefixed.
+_SCHEME_PREFIX = "stanceline+"
+
+
 class OneTripRedisStorage(RedisStorage):
     """limits' Redis storage, taking one round trip a request where it takes two.
 
@@ -73,11 +77,10 @@ class OneTripRedisStorage(RedisStorage):
     their values are limits' own, so instances of either kind share one budget.
     """
 
-    STORAGE_SCHEME = ["stanceline+redis", "stanceline+rediss", "stanceline+redis+unix"]
-    _PREFIX = "stanceline+"
+    STORAGE_SCHEME = [_SCHEME_PREFIX + scheme for scheme in RedisStorage.STORAGE_SCHEME]
 
     def __init__(self, uri: str, **options: Any) -> None:
-        super().__init__(uri.removeprefix(self._PREFIX), **options)
+        super().__init__(uri.removeprefix(_SCHEME_PREFIX), **options)
 
     def initialize_storage(self, uri: str) -> None:
         super().initialize_storage(uri)
@@ -110,7 +113,7 @@ class OneTripRedisStorage(RedisStorage):
 
 
 def _storage_uri(redis_url: str | None) -> str:
-    return OneTripRedisStorage._PREFIX + redis_url if redis_url else "memory://"
+    return _SCHEME_PREFIX + redis_url if redis_url else "memory://"
 
 
 def _presented_key() -> str | None:
