@@ -101,7 +101,11 @@ class Gunicorn:
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )
-        self._wait_until_serving()
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.kill()  # closes the log too, which would otherwise fail a later test as unraisable
+            raise
 
     def _wait_until_serving(self) -> None:
         deadline = time.monotonic() + 60
