@@ -37,9 +37,11 @@ run: migrate
 	$(FLASK) demo load
 	$(BIN)/gunicorn --config gunicorn.conf.py 'service.app:create_app()'
 
+# ruff, then the layer contracts in pyproject.toml (imports go down the layers).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

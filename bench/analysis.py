@@ -21,14 +21,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
-from service import migrate
 from service.app import create_app
 from service.config import Settings
-from service.db import get_session
-from service.demo.ids import seed_id
+from service.data import migrate
+from service.data.sessions import get_session
 from service.demo.load import load_story
-from service.events.models import Event, EventParticipant, event_topics
-from service.statements.models import Statement, StatementPosition, statement_mentions
+from service.resources.events.models import Event, EventParticipant, event_topics
+from service.resources.statements.models import Statement, StatementPosition, statement_mentions
+from service.values.examples import seed_id
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/stanceline_bench_analysis"
 

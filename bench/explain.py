@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from service.app import create_app
 from service.config import Settings
-from service.db import get_database
+from service.data.sessions import get_database
 
 LARGE = 20_000
 

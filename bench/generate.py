@@ -27,11 +27,11 @@ import orjson
 import psycopg
 from sqlalchemy.engine import make_url
 
-from service import migrate
 from service.app import create_app
-from service.bulk.service import import_lines
 from service.config import Settings
-from service.db import get_database
+from service.data import migrate
+from service.data.sessions import get_database
+from service.resources.bulk.service import import_lines
 
 WORDS = [
     "ukraine",

@@ -3,7 +3,7 @@
     .venv/bin/python bench/import_floor.py [--database-url URL] [--statements 20000]
 
 Reads that many statements of a filled database (bench/generate.py) with their positions,
-mentions and revisions, gives them new ids as the service makes them (`service.db.new_id`), and
+mentions and revisions, gives them new ids as the service makes them (`service.data.base.new_id`), and
 writes them again with COPY, as an import batch does, in one transaction that is then rolled
 back (the database is left as it was). Python's work is done before the clock starts, so the
 figures are the database's own: the search vector, every index, the foreign keys and the
@@ -21,7 +21,7 @@ import psycopg
 from cpu import process_cpu_seconds
 from sqlalchemy.engine import make_url
 
-from service.db import new_id
+from service.data.base import new_id
 
 STATEMENT_COLUMNS = [
     "id",

@@ -28,9 +28,9 @@ from generate import statement_lines, write
 from sqlalchemy.engine import make_url
 
 from service.app import create_app
-from service.bulk.service import import_lines
 from service.config import Settings
-from service.db import get_database
+from service.data.sessions import get_database
+from service.resources.bulk.service import import_lines
 
 
 def said_recently(lines: Any, count: int) -> Any:

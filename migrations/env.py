@@ -9,8 +9,10 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from service.config import Settings
-from service.db import Base, UTCDateTime, make_engine
-from service.models import load_all_models
+from service.data.base import Base
+from service.data.engine import make_engine
+from service.data.types import UTCDateTime
+from service.resources import load_all_models
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -47,7 +49,7 @@ def run_migrations_online() -> None:
 
 
 def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    # Full-text search lives outside the models (migration 0006, service/search.py).
+    # Full-text search lives outside the models (migration 0006, service/data/search.py).
     if type_ == "table" and name is not None and "_fts" in name:
         return False
     return not (type_ == "column" and name == "search_vector")

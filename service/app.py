@@ -11,24 +11,26 @@ import flask_swagger_ui
 from flask import Blueprint, Flask, Request, Response, g, request
 from flask.sessions import SessionInterface, SessionMixin
 
-from service import cli, db, idempotency, limits, metrics
-from service.actors.routes import blp as actors_blueprint
-from service.analysis.routes import blp as analysis_blueprint
-from service.articles.routes import blp as articles_blueprint
-from service.auth import access
-from service.auth.routes import blp as keys_blueprint
-from service.bulk.routes import blp as bulk_blueprint
+from service import cli, metrics
 from service.config import Settings
-from service.errors import register_error_handlers
-from service.events.routes import blp as events_blueprint
+from service.data import sessions
 from service.health import blp as health_blueprint
 from service.logs import configure_logging
-from service.relations.routes import blp as relations_blueprint
-from service.representation import OrjsonProvider
-from service.revisions.routes import blp as changes_blueprint
-from service.smorest import BEARER_SCHEME, SECURITY_SCHEMES, Api
-from service.statements.routes import blp as statements_blueprint
-from service.topics.routes import blp as topics_blueprint
+from service.problems import register_error_handlers
+from service.resources.actors.routes import blp as actors_blueprint
+from service.resources.analysis.routes import blp as analysis_blueprint
+from service.resources.articles.routes import blp as articles_blueprint
+from service.resources.auth import access
+from service.resources.auth.routes import blp as keys_blueprint
+from service.resources.bulk.routes import blp as bulk_blueprint
+from service.resources.events.routes import blp as events_blueprint
+from service.resources.relations.routes import blp as relations_blueprint
+from service.resources.revisions.routes import blp as changes_blueprint
+from service.resources.statements.routes import blp as statements_blueprint
+from service.resources.topics.routes import blp as topics_blueprint
+from service.web import idempotency, limits
+from service.web.blueprint import BEARER_SCHEME, SECURITY_SCHEMES, Api
+from service.web.json import OrjsonProvider
 
 _STATIC = Path(__file__).parent / "static"
 _SWAGGER_UI_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
@@ -115,7 +117,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.sort_keys = False
     configure_logging(logging.INFO)
 
-    db.init_app(app, db.Database(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms))
+    sessions.init_app(
+        app, sessions.Database(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
+    )
     register_error_handlers(app)
     _install_request_hooks(app)
     metrics.init_app(app)

@@ -12,17 +12,17 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 from marshmallow import ValidationError
 
-from service import migrate
-from service.articles.schemas import ArticleCreateSchema
-from service.articles.service import drafts_table, ingest_article
-from service.auth.roles import Role
-from service.auth.service import create_key
-from service.bulk.records import BY_PLURAL
-from service.bulk.service import export_lines, import_csv, import_lines
-from service.dates import WorldDate, range_start
-from service.db import get_database, get_session
+from service.data import migrate
+from service.data.sessions import get_database, get_session
 from service.demo.load import load_story
-from service.openapi import check_breaking_command, write_openapi_command
+from service.resources.articles.schemas import ArticleCreateSchema
+from service.resources.articles.service import drafts_table, ingest_article
+from service.resources.auth.service import create_key
+from service.resources.bulk.records import BY_PLURAL
+from service.resources.bulk.service import export_lines, import_csv, import_lines
+from service.values.dates import WorldDate, range_start
+from service.web.openapi import check_breaking_command, write_openapi_command
+from service.web.roles import Role
 
 db_cli = AppGroup("db", help="Database schema commands.")
 

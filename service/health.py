@@ -10,9 +10,9 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
-from service.db import get_session
-from service.errors import ServiceUnavailable
-from service.smorest import Blueprint
+from service.data.sessions import get_session
+from service.problems import ServiceUnavailable
+from service.web.blueprint import Blueprint
 
 RETRY_SOON = {"Retry-After": "5"}
 

@@ -21,7 +21,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from service.db import get_database
+from service.data.sessions import get_database
 
 REQUESTS = Counter("stanceline_http_requests_total", "HTTP requests answered.", ["method", "route", "status"])
 LATENCY = Histogram(

@@ -23,13 +23,13 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
-from service import migrate
 from service.app import create_app
-from service.auth.roles import Role
-from service.auth.service import create_key
 from service.config import Settings
-from service.db import get_database, get_session
+from service.data import migrate
+from service.data.sessions import get_database, get_session
 from service.demo.load import load_story
+from service.resources.auth.service import create_key
+from service.web.roles import Role
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

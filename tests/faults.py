@@ -15,12 +15,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from service import migrate
 from service.app import create_app
-from service.auth.roles import Role
-from service.auth.service import create_key
 from service.config import Settings
-from service.db import get_database
+from service.data import migrate
+from service.data.sessions import get_database
+from service.resources.auth.service import create_key
+from service.web.roles import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 

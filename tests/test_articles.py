@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.db import get_session
-from service.demo.ids import seed_id_text
+from service.data.sessions import get_session
 from service.demo.load import load_story
 from service.demo.story import STATEMENTS
+from service.values.examples import seed_id_text
 from tests.helpers import assert_problem
 
 SEED = (Path(__file__).resolve().parent.parent / "service" / "demo" / "seed_article.txt").read_text(

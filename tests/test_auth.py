@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from service.auth.models import ApiKey
-from service.auth.roles import Role
-from service.db import get_database
+from service.data.sessions import get_database
+from service.resources.auth.models import ApiKey
+from service.web.roles import Role
 from tests.conftest import make_key
 from tests.helpers import assert_problem
 

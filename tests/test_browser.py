@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from service.app import create_app
 from service.config import Settings
-from service.db import get_database, get_session
+from service.data.sessions import get_database, get_session
 from service.demo.load import load_story
 from tests.conftest import empty_database
 from tests.faults import Gunicorn, prepare_database

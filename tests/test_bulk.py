@@ -12,12 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import migrate
 from service.app import create_app
-from service.auth.roles import Role
-from service.bulk import batched
 from service.config import Settings
-from service.db import get_database
+from service.data import migrate
+from service.data.sessions import get_database
+from service.resources.bulk import batched
+from service.web.roles import Role
 from tests.conftest import empty_database, make_key
 from tests.helpers import assert_problem
 

@@ -34,10 +34,10 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy.engine import Connection
 
-from service.db import get_session
-from service.demo.ids import seed_id_text
+from service.data.sessions import get_session
 from service.demo.load import load_story
 from service.demo.story import TERRITORY
+from service.values.examples import seed_id_text
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "30"))
 CONTRACT = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.openapi import generate_openapi
+from service.web.openapi import generate_openapi
 
 COMMITTED = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from service.db import get_session
+from service.data.sessions import get_session
 from service.demo.load import load_story
 from tests.conftest import LiveServer
 

@@ -10,9 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from service.auth.roles import Role
-from service.db import get_database, utcnow
-from service.idempotency import IdempotentRequest
+from service.data.base import utcnow
+from service.data.sessions import get_database
+from service.web.idempotency import IdempotentRequest
+from service.web.roles import Role
 from tests.conftest import LiveServer, make_key
 from tests.helpers import assert_problem
 

@@ -19,12 +19,12 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
-from service import migrate
 from service.app import create_app
-from service.auth.roles import Role
-from service.auth.service import create_key
 from service.config import Settings
-from service.db import get_database
+from service.data import migrate
+from service.data.sessions import get_database
+from service.resources.auth.service import create_key
+from service.web.roles import Role
 from tests.conftest import empty_database, make_key
 from tests.helpers import assert_problem
 

@@ -12,8 +12,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, insert, inspect, text
 
-from service import migrate
-from service.db import make_engine
+from service.data import migrate
+from service.data.engine import make_engine
 from tests.conftest import empty_database
 
 

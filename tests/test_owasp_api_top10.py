@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.auth.roles import Role
+from service.web.roles import Role
 from tests.conftest import make_key
 from tests.helpers import assert_problem
 

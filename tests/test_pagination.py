@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from service.db import get_database
+from service.data.sessions import get_database
 from tests.helpers import assert_problem
 
 

@@ -92,7 +92,7 @@ def test_unexpected_error_is_500_problem_logged_with_request_id(
     def boom() -> str:
         raise RuntimeError("secret internals")
 
-    with caplog.at_level(logging.ERROR, logger="service.errors"):
+    with caplog.at_level(logging.ERROR, logger="service.problems"):
         response = app.test_client().get("/boom", headers={"X-Request-ID": "req-500"})
 
     body = assert_problem(response, 500)

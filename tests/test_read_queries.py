@@ -13,11 +13,14 @@ from sqlalchemy import bindparam, func, literal, select, text
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 
-from service.db import ReadQuery, get_session, make_engine, plain_rows
-from service.pagination import PageRequest, page_parameters
-from service.search import Searchable
-from service.statements import service as statements
-from service.statements.views import _ONE_WITH_PARTS, _PAGE_PARTS
+from service.data.engine import make_engine
+from service.data.pagination import PageRequest, page_parameters
+from service.data.rows import plain_rows
+from service.data.search import Searchable
+from service.data.sessions import get_session
+from service.fast.driver import ReadQuery
+from service.resources.statements import service as statements
+from service.resources.statements.views import _ONE_WITH_PARTS, _PAGE_PARTS
 from tests.test_pagination import recorded_sql
 
 

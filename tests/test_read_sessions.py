@@ -12,9 +12,10 @@ from flask import Flask
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Connection
 
-from service.actors.models import Actor
-from service.db import get_database, get_session, make_engine, streaming_session
+from service.data.engine import make_engine
+from service.data.sessions import get_database, get_session, streaming_session
 from service.demo.load import load_story
+from service.resources.actors.models import Actor
 from tests.conftest import LiveServer
 
 

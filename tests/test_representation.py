@@ -1,4 +1,4 @@
-"""Hand-written answers (service/representation.py) equal marshmallow's dump of the same schema,
+"""Hand-written answers (service/fast/answers.py) equal marshmallow's dump of the same schema,
 field for field, on records that set and leave out every optional part."""
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.actors.models import Actor
-from service.analysis.schemas import ShiftSchema, ShiftsQuerySchema
-from service.analysis.service import actor_shifts
-from service.db import get_session
+from service.data.pagination import PageRequest
+from service.data.sessions import get_session
 from service.demo.load import load_story
-from service.pagination import PageRequest
-from service.statements.models import Statement
-from service.statements.schemas import StatementSchema
-from service.statements.service import with_references
+from service.resources.actors.models import Actor
+from service.resources.analysis.schemas import ShiftSchema, ShiftsQuerySchema
+from service.resources.analysis.service import actor_shifts
+from service.resources.statements.models import Statement
+from service.resources.statements.schemas import StatementSchema
+from service.resources.statements.service import with_references
 
 
 def _record_varied_statements(client: FlaskClient) -> None:
@@ -107,7 +107,7 @@ def test_shift_answers_equal_marshmallows_dump(app: Flask, client: FlaskClient) 
 def test_get_and_list_answers_read_as_rows_equal_the_orm_records_dump(
     app: Flask, client: FlaskClient
 ) -> None:
-    """GET and the list read rows, not ORM objects (service/statements/views.py)."""
+    """GET and the list read rows, not ORM objects (service/resources/statements/views.py)."""
     with app.app_context():
         load_story(get_session())
     _record_varied_statements(client)

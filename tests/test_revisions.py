@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.db import get_database
-from service.revisions.models import Revision
+from service.data.sessions import get_database
+from service.resources.revisions.models import Revision
 from tests.conftest import LiveServer
 from tests.helpers import assert_problem
 from tests.story import record_story_over_http

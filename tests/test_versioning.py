@@ -14,9 +14,9 @@ from flask.views import MethodView
 
 from service.app import create_app
 from service.config import Settings
-from service.contract_diff import breaking_changes
-from service.openapi import COMMITTED_PATH, generate_openapi, latest_release
-from service.smorest import Api, Blueprint
+from service.web.blueprint import Api, Blueprint
+from service.web.contract_diff import breaking_changes
+from service.web.openapi import COMMITTED_PATH, generate_openapi, latest_release
 
 CURRENT = json.loads(COMMITTED_PATH.read_text())
 

@@ -36,7 +36,7 @@ def upgrade() -> None:
     sa.Column('last_number', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_change_counter'))
     )
-    # The one row whose lock orders revision numbers (see service/revisions/models.py).
+    # The one row whose lock orders revision numbers (see service/resources/revisions/models.py).
     op.bulk_insert(change_counter, [{'id': 1, 'last_number': 0}])
     op.create_table('idempotent_requests',
     sa.Column('owner', sa.String(length=64), nullable=False),

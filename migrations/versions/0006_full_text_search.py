@@ -4,7 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-25
 
-Written by hand: neither is in the models (service/search.py queries them by name), and env.py
+Written by hand: neither is in the models (service/data/search.py queries them by name), and env.py
 leaves them out of autogenerate. On SQLite, a later migration that copies `statements` or
 `events` (batch mode) drops their triggers: such a migration must run `_sqlite_search()` again.
 """

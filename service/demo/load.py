@@ -13,24 +13,24 @@ from typing import Any
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
-from service.actors.models import Actor
-from service.actors.schemas import ActorSchema
-from service.actors.service import create_actor
-from service.demo.ids import seed_id
 from service.demo.story import STORY, SeedRecord
-from service.events.models import Event
-from service.events.schemas import EventCreateSchema
-from service.events.service import record_event
-from service.references import find_by_reference
-from service.relations.models import ActorRelation
-from service.relations.schemas import RelationCreateSchema
-from service.relations.service import record_relation
-from service.statements.models import Statement
-from service.statements.schemas import StatementCreateSchema
-from service.statements.service import record_statement
-from service.topics.models import Topic
-from service.topics.schemas import TopicSchema
-from service.topics.service import create_topic
+from service.references.lookup import find_by_reference
+from service.resources.actors.models import Actor
+from service.resources.actors.schemas import ActorSchema
+from service.resources.actors.service import create_actor
+from service.resources.events.models import Event
+from service.resources.events.schemas import EventCreateSchema
+from service.resources.events.service import record_event
+from service.resources.relations.models import ActorRelation
+from service.resources.relations.schemas import RelationCreateSchema
+from service.resources.relations.service import record_relation
+from service.resources.statements.models import Statement
+from service.resources.statements.schemas import StatementCreateSchema
+from service.resources.statements.service import record_statement
+from service.resources.topics.models import Topic
+from service.resources.topics.schemas import TopicSchema
+from service.resources.topics.service import create_topic
+from service.values.examples import seed_id
 
 _RESOURCES: dict[str, tuple[type[Any], type[Schema], Callable[[Session, dict[str, Any]], Any]]] = {
     "actors": (Actor, ActorSchema, create_actor),

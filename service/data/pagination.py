@@ -1,0 +1,230 @@
+"""Keyset (cursor) pagination: one mechanism for every list.
+
+A cursor is the sort key of the last row served, signed so that a client can neither forge one
+nor use one from another list. Pages are fetched with a row-value comparison against an index,
+so the 10,000th page costs what the first does: no OFFSET, no COUNT.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import Integer, Select, Subquery, bindparam, tuple_
+from sqlalchemy.orm import Session
+
+from service.data.rows import plain_rows
+from service.problems import InvalidCursor
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+_CURSOR_SALT = "stanceline.cursor"
+
+
+class PageRows(Protocol):
+    """A page query built once that runs itself (service/fast/driver.py's ReadQuery)."""
+
+    def rows(self, session: Session, parameters: Mapping[str, Any]) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    """A total order for a list: its name as a client gives it, and its key columns.
+
+    The last column must be unique (the id) so that no two rows tie.
+    """
+
+    list_name: str
+    name: str
+    columns: tuple[Any, ...]  # mapped attributes, or columns of a subquery
+    descending: bool = False
+
+    @property
+    def cursor_key(self) -> str:
+        return f"{self.list_name}:{self.name}"
+
+    def order_by(self) -> list[Any]:
+        return [column.desc() if self.descending else column.asc() for column in self.columns]
+
+    def after(self) -> Any:
+        """Rows after the key bound as `after_parameters` (each with its column's type)."""
+        key = tuple_(*self.columns)
+        pairs = zip(self._after_names, self.columns, strict=True)
+        bound = tuple_(*(bindparam(name, type_=column.type) for name, column in pairs))
+        return key < bound if self.descending else key > bound
+
+    def after_parameters(self, values: Sequence[Any]) -> dict[str, Any]:
+        return dict(zip(self._after_names, values, strict=True))
+
+    @property
+    def _after_names(self) -> list[str]:
+        return [f"page_after_{index}" for index in range(len(self.columns))]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+
+    @classmethod
+    def from_args(cls, args: dict[str, Any]) -> PageRequest:
+        """Take limit and cursor out of parsed query arguments, leaving the filters."""
+        return cls(limit=args.pop("limit", DEFAULT_LIMIT), cursor=args.pop("cursor", None))
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_CURSOR_SALT)
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _decode_value(raw: Any, python_type: type[Any]) -> Any:
+    if python_type is datetime:
+        return datetime.fromisoformat(raw)
+    if python_type is uuid.UUID:
+        return uuid.UUID(raw)
+    if not isinstance(raw, python_type):
+        raise TypeError(f"expected {python_type.__name__}")
+    return raw
+
+
+def encode_cursor(order: SortOrder, values: Sequence[Any]) -> str:
+    return str(_serializer().dumps([order.cursor_key, [_encode_value(v) for v in values]]))
+
+
+def decode_cursor(order: SortOrder, cursor: str) -> list[Any]:
+    try:
+        cursor_key, raw_values = _serializer().loads(cursor)
+    except (BadData, ValueError, TypeError) as exc:
+        raise InvalidCursor("The cursor is malformed or has been altered.") from exc
+    if cursor_key != order.cursor_key:
+        raise InvalidCursor(f"The cursor belongs to another list or sort order, not to '{order.name}'.")
+    try:
+        if len(raw_values) != len(order.columns):
+            raise ValueError("wrong number of key values")
+        return [
+            _decode_value(raw, column.type.python_type)
+            for raw, column in zip(raw_values, order.columns, strict=True)
+        ]
+    except (ValueError, TypeError) as exc:  # signed, but not by this version's key layout
+        raise InvalidCursor("The cursor is malformed or has been altered.") from exc
+
+
+_LIMIT = "page_limit"
+
+
+def page_query(
+    statement: Select[Any],
+    order: SortOrder,
+    *,
+    after_cursor: bool,
+    around: Callable[[Subquery], Select[Any]] | None = None,
+) -> Select[Any]:
+    """`statement` cut to one page in `order` (after a cursor's key if `after_cursor`), its
+    length and key bound when it runs (`page_parameters`), so one query serves every page.
+
+    `around` makes the select to run from the page as a subquery (to join what its rows refer
+    to once the page is cut, whatever the plan for finding it); it is ordered again by the
+    subquery's columns of the same names.
+    """
+    if after_cursor:
+        statement = statement.where(order.after())
+    statement = statement.order_by(*order.order_by()).limit(bindparam(_LIMIT, type_=Integer))
+    if around is not None:
+        cut = statement.subquery("page")
+        columns = tuple(cut.c[column.key] for column in order.columns)
+        again = SortOrder(order.list_name, order.name, columns, order.descending)
+        statement = around(cut).order_by(*again.order_by())
+    return statement
+
+
+def page_parameters(order: SortOrder, page: PageRequest) -> dict[str, Any]:
+    """The values a `page_query` runs with for `page`: one row more than its length (to know
+    whether another page follows) and its cursor's key."""
+    parameters: dict[str, Any] = {_LIMIT: page.limit + 1}
+    if page.cursor:
+        parameters.update(order.after_parameters(decode_cursor(order, page.cursor)))
+    return parameters
+
+
+def run_page_query(
+    session: Session,
+    query: PageRows,
+    order: SortOrder,
+    page: PageRequest,
+    parameters: dict[str, Any] | None = None,
+    *,
+    key_of: Callable[[Any], Sequence[Any]] | None = None,
+) -> Page[Any]:
+    """A page of rows from a `page_query` built once, and kept, by its caller."""
+    rows = query.rows(session, {**(parameters or {}), **page_parameters(order, page)})
+    return _page_from(rows, order, page, key_of)
+
+
+def fetch_page(
+    session: Session,
+    statement: Select[Any],
+    order: SortOrder,
+    page: PageRequest,
+    *,
+    key_of: Callable[[Any], Sequence[Any]] | None = None,
+    rows: bool = False,
+    parameters: dict[str, Any] | None = None,
+) -> Page[Any]:
+    """Run `statement` for one page in `order`, starting after the page's cursor.
+
+    Items are ORM objects, or result rows when `rows` is set (for unions and subqueries).
+    `parameters` are values for bound parameters of `statement`.
+    """
+    query = page_query(statement, order, after_cursor=bool(page.cursor))
+    values = {**(parameters or {}), **page_parameters(order, page)}
+    if rows:  # rows need nothing of the ORM: run as Core, without its per-row result machinery
+        return _page_from(plain_rows(session.connection().execute(query, values)), order, page, key_of)
+    return _page_from(list(session.scalars(query, values).unique().all()), order, page, key_of)
+
+
+def page_of_sequence(
+    items: Sequence[T], order: SortOrder, page: PageRequest, key_of: Callable[[T], Sequence[Any]]
+) -> Page[T]:
+    """One page of a sequence computed in memory, already sorted by `key_of` in `order`."""
+    remaining = list(items)
+    if page.cursor:
+        after = tuple(decode_cursor(order, page.cursor))
+        remaining = [
+            item
+            for item in remaining
+            if (tuple(key_of(item)) < after if order.descending else tuple(key_of(item)) > after)
+        ]
+    return _page_from(remaining[: page.limit + 1], order, page, key_of)
+
+
+def _page_from(
+    rows: list[Any], order: SortOrder, page: PageRequest, key_of: Callable[[Any], Sequence[Any]] | None
+) -> Page[Any]:
+    has_more = len(rows) > page.limit
+    items = rows[: page.limit]
+    next_cursor = None
+    if has_more and items:
+        last = items[-1]
+        values = key_of(last) if key_of else [getattr(last, c.key) for c in order.columns]
+        next_cursor = encode_cursor(order, values)
+    return Page(items=items, next_cursor=next_cursor)

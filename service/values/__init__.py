@@ -1,0 +1,1 @@
+"""Plain values and their fields: dates of known precision, slugs, folded text."""
