@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 
 from service.data.engine import make_engine
-from service.data.pagination import PageRequest, page_parameters
+from service.data.pagination import PageRequest
 from service.data.rows import plain_rows
 from service.data.search import Searchable
 from service.data.sessions import get_session
@@ -59,7 +59,7 @@ def test_statement_reads_give_the_rows_sqlalchemy_gives(app: Flask, demo: FlaskC
         trump = next(item["actor"] for item in listed if item["actor"]["slug"] == "donald-trump")
         page = PageRequest(limit=3)
         query, order = statements._list_query((("actor", True),), (), False, "-said_at", False, "postgresql")
-        rows = _same_rows(session, query, {"actor_id": trump["id"], **page_parameters(order, page)})
+        rows = _same_rows(session, query, {"actor_id": trump["id"], **page.parameters(order)})
         assert len(rows) == 3
         assert {str(row.actor_id) for row in rows} == {trump["id"]}
 
@@ -67,7 +67,7 @@ def test_statement_reads_give_the_rows_sqlalchemy_gives(app: Flask, demo: FlaskC
         query, order = statements._list_query((), (), True, "relevance", False, "postgresql")
         searches = [("territory", True), ("'paper tiger'", True), ("o'clock'; DROP TABLE actors", False)]
         for words, found in searches:
-            parameters = {**Searchable.parameters("postgresql", words), **page_parameters(order, page)}
+            parameters = {**Searchable.parameters("postgresql", words), **page.parameters(order)}
             assert bool(_same_rows(session, query, parameters)) is found, words
 
 

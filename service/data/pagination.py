@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
@@ -26,8 +26,10 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 _CURSOR_SALT = "stanceline.cursor"
+_LIMIT = "page_limit"  # the bound parameter of a page query's length
 
 
+@runtime_checkable
 class PageRows(Protocol):
     """A page query built once that runs itself (service/fast/driver.py's ReadQuery)."""
 
@@ -70,6 +72,9 @@ class SortOrder:
 
 @dataclass(frozen=True)
 class PageRequest:
+    """What a client asks of a list: how many items, and after which (its cursor). List routes
+    get theirs from `Blueprint.paginated`."""
+
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
 
@@ -77,6 +82,20 @@ class PageRequest:
     def from_args(cls, args: dict[str, Any]) -> PageRequest:
         """Take limit and cursor out of parsed query arguments, leaving the filters."""
         return cls(limit=args.pop("limit", DEFAULT_LIMIT), cursor=args.pop("cursor", None))
+
+    def after(self, order: SortOrder) -> tuple[Any, ...] | None:
+        """The sort key in `order` the page starts after (None for the first page); 400 for a
+        cursor of another list or one that was altered."""
+        return tuple(decode_cursor(order, self.cursor)) if self.cursor else None
+
+    def parameters(self, order: SortOrder) -> dict[str, Any]:
+        """The values a `page_query` in `order` runs with for this page: one row more than its
+        length (to know whether another page follows) and the key it starts after."""
+        parameters: dict[str, Any] = {_LIMIT: self.limit + 1}
+        after = self.after(order)
+        if after is not None:
+            parameters.update(order.after_parameters(after))
+        return parameters
 
 
 @dataclass(frozen=True)
@@ -129,9 +148,6 @@ def decode_cursor(order: SortOrder, cursor: str) -> list[Any]:
         raise InvalidCursor("The cursor is malformed or has been altered.") from exc
 
 
-_LIMIT = "page_limit"
-
-
 def page_query(
     statement: Select[Any],
     order: SortOrder,
@@ -140,7 +156,7 @@ def page_query(
     around: Callable[[Subquery], Select[Any]] | None = None,
 ) -> Select[Any]:
     """`statement` cut to one page in `order` (after a cursor's key if `after_cursor`), its
-    length and key bound when it runs (`page_parameters`), so one query serves every page.
+    length and key bound when it runs (by `fetch_page`), so one query serves every page.
 
     `around` makes the select to run from the page as a subquery (to join what its rows refer
     to once the page is cut, whatever the plan for finding it); it is ordered again by the
@@ -157,64 +173,61 @@ def page_query(
     return statement
 
 
-def page_parameters(order: SortOrder, page: PageRequest) -> dict[str, Any]:
-    """The values a `page_query` runs with for `page`: one row more than its length (to know
-    whether another page follows) and its cursor's key."""
-    parameters: dict[str, Any] = {_LIMIT: page.limit + 1}
-    if page.cursor:
-        parameters.update(order.after_parameters(decode_cursor(order, page.cursor)))
-    return parameters
-
-
-def run_page_query(
-    session: Session,
-    query: PageRows,
-    order: SortOrder,
-    page: PageRequest,
-    parameters: dict[str, Any] | None = None,
-    *,
-    key_of: Callable[[Any], Sequence[Any]] | None = None,
-) -> Page[Any]:
-    """A page of rows from a `page_query` built once, and kept, by its caller."""
-    rows = query.rows(session, {**(parameters or {}), **page_parameters(order, page)})
-    return _page_from(rows, order, page, key_of)
-
-
 def fetch_page(
     session: Session,
-    statement: Select[Any],
+    source: Select[Any] | PageRows | Sequence[Any],
     order: SortOrder,
     page: PageRequest,
     *,
+    parameters: Mapping[str, Any] | None = None,
     key_of: Callable[[Any], Sequence[Any]] | None = None,
-    rows: bool = False,
-    parameters: dict[str, Any] | None = None,
 ) -> Page[Any]:
-    """Run `statement` for one page in `order`, starting after the page's cursor.
+    """One page in `order`, starting after the page's cursor: every list is paged here.
 
-    Items are ORM objects, or result rows when `rows` is set (for unions and subqueries).
-    `parameters` are values for bound parameters of `statement`.
+    `source` is a select (its records when it selects one model, else its rows as `plain_rows`
+    gives them: unions and subqueries need nothing of the ORM), a `page_query` its caller built
+    once (`PageRows`), or a sequence already sorted in `order` and computed in memory.
+    `parameters` are values for bound parameters of the query; `key_of` gives an item's sort key
+    when its attributes do not hold it under the order's column names.
     """
-    query = page_query(statement, order, after_cursor=bool(page.cursor))
-    values = {**(parameters or {}), **page_parameters(order, page)}
-    if rows:  # rows need nothing of the ORM: run as Core, without its per-row result machinery
+    if isinstance(source, Select):
+        query = page_query(source, order, after_cursor=bool(page.cursor))
+        values = {**(parameters or {}), **page.parameters(order)}
+        if _selects_records(source):
+            return _page_from(list(session.scalars(query, values).unique().all()), order, page, key_of)
         return _page_from(plain_rows(session.connection().execute(query, values)), order, page, key_of)
-    return _page_from(list(session.scalars(query, values).unique().all()), order, page, key_of)
+    if isinstance(source, PageRows):
+        rows = source.rows(session, {**(parameters or {}), **page.parameters(order)})
+        return _page_from(rows, order, page, key_of)
+    return _page_of_sequence(source, order, page, key_of or _key_by_columns(order))
 
 
-def page_of_sequence(
+def _selects_records(statement: Select[Any]) -> bool:
+    """Whether `statement` selects one model's records (not columns, nor a subquery's rows)."""
+    described = statement.column_descriptions
+    return (
+        len(described) == 1
+        and described[0]["entity"] is not None
+        and described[0]["expr"] is described[0]["entity"]
+    )
+
+
+def _page_of_sequence(
     items: Sequence[T], order: SortOrder, page: PageRequest, key_of: Callable[[T], Sequence[Any]]
 ) -> Page[T]:
-    """One page of a sequence computed in memory, already sorted by `key_of` in `order`."""
     remaining = list(items)
-    if page.cursor:
-        after = tuple(decode_cursor(order, page.cursor))
+    after = page.after(order)
+    if after is not None:
         remaining = [
             item
             for item in remaining
             if (tuple(key_of(item)) < after if order.descending else tuple(key_of(item)) > after)
         ]
     return _page_from(remaining[: page.limit + 1], order, page, key_of)
+
+
+def _key_by_columns(order: SortOrder) -> Callable[[Any], Sequence[Any]]:
+    return lambda item: [getattr(item, column.key) for column in order.columns]
 
 
 def _page_from(
@@ -224,7 +237,6 @@ def _page_from(
     items = rows[: page.limit]
     next_cursor = None
     if has_more and items:
-        last = items[-1]
-        values = key_of(last) if key_of else [getattr(last, c.key) for c in order.columns]
+        values = (key_of or _key_by_columns(order))(items[-1])
         next_cursor = encode_cursor(order, values)
     return Page(items=items, next_cursor=next_cursor)

@@ -27,7 +27,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
-from service.data.pagination import Page
+from service.data.pagination import Page, PageRequest
 from service.problems import (
     PROBLEM_CONTENT_TYPE,
     MissingBody,
@@ -296,6 +296,15 @@ class StrictQueryParser(FlaskParser):
     }
 
 
+def _page_request(view_args: tuple[Any, ...]) -> PageRequest:
+    """The page a list's query asks for: its limit and cursor, taken out of the parsed query
+    arguments (every list's query schema extends PageQuerySchema), which leaves the filters."""
+    for value in view_args:
+        if isinstance(value, dict) and "limit" in value:
+            return PageRequest.from_args(value)
+    return PageRequest()
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictQueryParser()
     #: Public blueprints (health) need no key at all, whatever the settings.
@@ -342,7 +351,7 @@ class Blueprint(flask_smorest.Blueprint):
     @staticmethod
     def _generate_etag(etag_data: Any, extra_data: Any = None) -> str:
         """flask-smorest's ETag, a SHA-1 of the answer's JSON with its keys sorted, the JSON
-        written by orjson: the standard encoder took 5% of a statement's GET (bench/README.md)."""
+        written by orjson, which does it in C."""
         if extra_data:
             etag_data = (etag_data, extra_data)
         return hashlib.sha1(OrjsonProvider.sorted_keys(etag_data), usedforsecurity=False).hexdigest()
@@ -415,7 +424,7 @@ class Blueprint(flask_smorest.Blueprint):
     def arguments(self, schema: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
         location = kwargs.get("location", "json")
         # One instance for every request: given a class, webargs makes a schema a request,
-        # deep-copying each of its fields (2% of a list's time). Loading keeps no state.
+        # deep-copying each of its fields. Loading keeps no state.
         decorate = super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
         if location != "json":
             return decorate  # type: ignore[no-any-return]
@@ -426,14 +435,15 @@ class Blueprint(flask_smorest.Blueprint):
     def paginated(
         self, item_schema: type[Schema], alternate: Callable[[], str] | None = None
     ) -> Callable[[Callable[..., Page[Any]]], Any]:
-        """Serve a view's `Page` as {"items", "next_cursor"} with a Link header (rel="next", and
-        the link `alternate` makes, such as a chart of the same data)."""
+        """Give the view the `page` its query asks for (a `PageRequest`, taken out of the parsed
+        query arguments), and serve the `Page` it returns as {"items", "next_cursor"} with a Link
+        header (rel="next", and the link `alternate` makes, such as a chart of the same data)."""
         envelope = page_schema_for(item_schema)
 
         def decorator(func: Callable[..., Page[Any]]) -> Any:
             @wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                page = func(*args, **kwargs)
+                page = func(*args, page=_page_request(args), **kwargs)
                 links = [next_link(page.next_cursor)] if page.next_cursor else []
                 if alternate is not None:
                     links.append(alternate())

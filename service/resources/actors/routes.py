@@ -33,8 +33,7 @@ class ActorCollection(MethodView):
     )
     @blp.arguments(ActorQuerySchema, location="query")
     @blp.paginated(ActorSchema)
-    def get(self, args: dict[str, Any]) -> Page[Actor]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], page: PageRequest) -> Page[Actor]:
         return service.list_actors(get_session(), args, page)
 
     @blp.doc(

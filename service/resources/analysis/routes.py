@@ -50,8 +50,7 @@ class ActorTimeline(MethodView):
     @blp.arguments(TimelineQuerySchema, location="query")
     @blp.paginated(TimelineItemSchema)
     @blp.problems(404)
-    def get(self, args: dict[str, Any], actor: str) -> Page[Any]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], actor: str, page: PageRequest) -> Page[Any]:
         return service.actor_timeline(get_session(), actor, args, page)
 
 
@@ -73,8 +72,7 @@ class ActorPositions(MethodView):
     @blp.arguments(PositionsQuerySchema, location="query")
     @blp.paginated(PositionPointSchema, alternate=_chart_link)
     @blp.problems(404)
-    def get(self, args: dict[str, Any], actor: str) -> Page[Any]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], actor: str, page: PageRequest) -> Page[Any]:
         return service.actor_positions(get_session(), actor, args, page)
 
 
@@ -117,8 +115,7 @@ class ActorShifts(MethodView):
     @blp.arguments(ShiftsQuerySchema, location="query")
     @blp.paginated(ShiftSchema)
     @blp.problems(404)
-    def get(self, args: dict[str, Any], actor: str) -> Page[Any]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], actor: str, page: PageRequest) -> Page[Any]:
         return service.actor_shifts(get_session(), actor, args, page)
 
 
@@ -133,8 +130,7 @@ class TopicStances(MethodView):
     @blp.arguments(StancesQuerySchema, location="query")
     @blp.paginated(StanceSchema)
     @blp.problems(404)
-    def get(self, args: dict[str, Any], topic: str) -> Page[Any]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], topic: str, page: PageRequest) -> Page[Any]:
         return service.topic_stances(get_session(), topic, args, page)
 
 

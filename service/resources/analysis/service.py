@@ -32,7 +32,7 @@ from sqlalchemy import String, Uuid, and_, func, literal, null, or_, select, tup
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from service.data.dialects import in_ids, utc_month_index
-from service.data.pagination import Page, PageRequest, SortOrder, decode_cursor, fetch_page, page_of_sequence
+from service.data.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.data.rows import plain_rows
 from service.data.sessions import streaming_session
 from service.problems import ValidationFailed
@@ -122,15 +122,14 @@ def actor_timeline(
     name = "-at" if descending else "at"
     # Each side is cut to the page's size on its own index before the merge: the first items of
     # the merged order are among the first items of each side.
-    sides, after = [], {}
+    sides = []
     for side, moment, identity in (
         (said, Statement.said_at, Statement.id),
         (happened, Event.start_at, Event.id),
     ):
         side_order = SortOrder("timeline", name, (moment, identity), descending)
-        if page.cursor:  # both sides bind the same key
+        if page.cursor:  # each side binds the key the merged page is cut after
             side = side.where(side_order.after())
-            after = side_order.after_parameters(decode_cursor(side_order, page.cursor))
         cut = side.order_by(*side_order.order_by()).limit(page.limit + 1).subquery()
         sides.append(select(cut.c.type, cut.c.id, cut.c.at))  # SQLite: no LIMIT directly in a UNION
     merged = union_all(*sides).subquery("timeline")
@@ -139,9 +138,7 @@ def actor_timeline(
         session,
         select(merged.c.type, merged.c.id, merged.c.at),
         order,
-        PageRequest(limit=page.limit),  # the cursor is applied to each side above
-        rows=True,
-        parameters=after,
+        page,
     )
 
     statement_ids = [row.id for row in keys.items if row.type == "statement"]
@@ -294,7 +291,7 @@ def actor_shifts(
     actor = _actor(session, actor_reference)
     topic = _topic_filter(session, filters.get("topic"))
     min_delta: float = filters["min_delta"]
-    after = tuple(decode_cursor(SHIFTS_ORDER, page.cursor)) if page.cursor else None
+    after = page.after(SHIFTS_ORDER)
     positions = (
         select(
             StatementPosition.topic_id,
@@ -328,7 +325,7 @@ def actor_shifts(
     topic_ids = {earlier.topic_id for earlier, _ in pivots}
     topics = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}
     shifts = [Shift(topics[earlier.topic_id], earlier, later) for earlier, later in pivots]
-    shown = page_of_sequence(shifts, SHIFTS_ORDER, PageRequest(limit=page.limit), lambda shift: shift.key)
+    shown = fetch_page(session, shifts, SHIFTS_ORDER, page, key_of=lambda shift: shift.key)
     _explain(session, actor, shown.items, timedelta(days=filters["lookback_days"]))
     return shown
 
@@ -539,7 +536,7 @@ def topic_stances(
     if kind := filters.get("kind"):
         statement = statement.join(Actor, Actor.id == latest.c.actor_id).where(Actor.kind == kind)
     order = SortOrder("stances", "value", (latest.c.value, latest.c.actor_id))
-    rows = fetch_page(session, statement, order, page, rows=True)
+    rows = fetch_page(session, statement, order, page)
     actors = {
         a.id: a for a in session.scalars(select(Actor).where(Actor.id.in_([r.actor_id for r in rows.items])))
     }

@@ -45,8 +45,8 @@ class ArticleCollection(MethodView):
     @blp.doc(operationId="list_articles", summary="List articles", description="Oldest ingested first.")
     @blp.arguments(ArticleQuerySchema, location="query")
     @blp.paginated(ArticleSummarySchema)
-    def get(self, args: dict[str, Any]) -> Page[Article]:
-        return service.list_articles(get_session(), args, PageRequest.from_args(args))
+    def get(self, args: dict[str, Any], page: PageRequest) -> Page[Article]:
+        return service.list_articles(get_session(), args, page)
 
     @blp.doc(
         operationId="ingest_article",
@@ -78,10 +78,10 @@ class DraftCollection(MethodView):
     @blp.arguments(DraftQuerySchema, location="query")
     @blp.paginated(DraftSchema)
     @blp.problems(404)
-    def get(self, args: dict[str, Any], article: str) -> Page[ArticleDraft]:
+    def get(self, args: dict[str, Any], article: str, page: PageRequest) -> Page[ArticleDraft]:
         session = get_session()
         found = service.get_article(session, article)
-        return service.list_drafts(session, found, args, PageRequest.from_args(args))
+        return service.list_drafts(session, found, args, page)
 
 
 @blp.route("/<article>/drafts/<draft>", parameters=[ARTICLE_PARAMETER, DRAFT_PARAMETER])

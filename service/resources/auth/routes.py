@@ -38,8 +38,8 @@ class KeyCollection(MethodView):
     @blp.requires(Role.admin)
     @blp.arguments(ApiKeyQuerySchema, location="query")
     @blp.paginated(ApiKeySchema)
-    def get(self, args: dict[str, Any]) -> Page[ApiKey]:
-        return service.list_keys(get_session(), args, PageRequest.from_args(args))
+    def get(self, args: dict[str, Any], page: PageRequest) -> Page[ApiKey]:
+        return service.list_keys(get_session(), args, page)
 
     @blp.doc(
         operationId="create_key",

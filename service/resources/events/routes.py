@@ -40,8 +40,7 @@ class EventCollection(MethodView):
     )
     @blp.arguments(EventQuerySchema, location="query")
     @blp.paginated(EventSchema)
-    def get(self, args: dict[str, Any]) -> Page[Event]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], page: PageRequest) -> Page[Event]:
         return service.list_events(get_session(), args, page)
 
     @blp.doc(

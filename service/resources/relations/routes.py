@@ -39,8 +39,7 @@ class RelationCollection(MethodView):
     )
     @blp.arguments(RelationQuerySchema, location="query")
     @blp.paginated(RelationSchema)
-    def get(self, args: dict[str, Any]) -> Page[ActorRelation]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], page: PageRequest) -> Page[ActorRelation]:
         return service.list_relations(get_session(), args, page)
 
     @blp.doc(

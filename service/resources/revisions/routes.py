@@ -76,9 +76,9 @@ def add_revisions_route(
         @resource_blueprint.arguments(PageQuerySchema, location="query")
         @resource_blueprint.paginated(RevisionSchema)
         @resource_blueprint.problems(404)
-        def get(self, args: dict[str, Any], **path: str) -> Page[Revision]:
+        def get(self, args: dict[str, Any], page: PageRequest, **path: str) -> Page[Revision]:
             record_id = record_id_for(model, path[parameter["name"]], resource)
-            return service.list_revisions(get_session(), resource, record_id, PageRequest.from_args(args))
+            return service.list_revisions(get_session(), resource, record_id, page)
 
     Revisions.__name__ = f"{resource.capitalize()}Revisions"
     resource_blueprint.route(f"/<{parameter['name']}>/revisions", parameters=[parameter])(Revisions)

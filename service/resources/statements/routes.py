@@ -40,8 +40,7 @@ class StatementCollection(MethodView):
     )
     @blp.arguments(StatementQuerySchema, location="query")
     @blp.paginated(StatementSchema)
-    def get(self, args: dict[str, Any]) -> Page[Any]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], page: PageRequest) -> Page[Any]:
         return service.list_statements(get_session(), args, page)
 
     @blp.doc(

@@ -11,7 +11,7 @@ from sqlalchemy import Select, String, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.data.base import assign, new_id
-from service.data.pagination import Page, PageRequest, SortOrder, page_query, run_page_query
+from service.data.pagination import Page, PageRequest, SortOrder, fetch_page, page_query
 from service.data.search import SEARCHABLE, Searchable, register_searchable, relevance_order, search_sort
 from service.fast.driver import ReadQuery
 from service.problems import NotFound
@@ -110,7 +110,7 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
         parameters.update(Searchable.parameters(dialect, q))
     query, order = _list_query(tuple(named), given, bool(q), sort, bool(page.cursor), dialect)
     key_of = _relevance_key if sort == "relevance" else None
-    found = run_page_query(session, query, order, page, parameters, key_of=key_of)
+    found = fetch_page(session, query, order, page, parameters=parameters, key_of=key_of)
     if not found.items:
         _check_references(session, filters)
     return Page(statement_answers(session, found.items), found.next_cursor)

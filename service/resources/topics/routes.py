@@ -33,8 +33,7 @@ class TopicCollection(MethodView):
     )
     @blp.arguments(TopicQuerySchema, location="query")
     @blp.paginated(TopicSchema)
-    def get(self, args: dict[str, Any]) -> Page[Topic]:
-        page = PageRequest.from_args(args)
+    def get(self, args: dict[str, Any], page: PageRequest) -> Page[Topic]:
         return service.list_topics(get_session(), args, page)
 
     @blp.doc(
