@@ -33,9 +33,9 @@ class Base(DeclarativeBase):
 
 def assign(record: Any, key: str, value: Any, *, tracked: bool) -> None:
     """Set a relationship of `record`: as a change the session's flush will write, or, not
-    `tracked`, as if loaded, without the ORM's change events (a third of the time it takes to
-    make a statement). Untracked records are never added to a session: a bulk import writes
-    their rows itself (service/bulk/batched.py)."""
+    `tracked`, as if loaded, without the ORM's change events, which a bulk import has no use
+    for. Untracked records are never added to a session: a bulk import writes their rows itself
+    (service/resources/bulk/batched.py)."""
     if tracked:
         setattr(record, key, value)
     else:
@@ -44,10 +44,9 @@ def assign(record: Any, key: str, value: Any, *, tracked: bool) -> None:
 
 def new_id() -> uuid.UUID:
     """A new record's id: a UUID of version 7, which begins with a timestamp in milliseconds, so
-    that new rows' index entries land together at the right end of each B-tree. A random id (version
-    4) puts each on a page of its own: among a million rows with random ids, PostgreSQL took twice
-    the time to store an import (bench/import_floor.py; see bench/README.md for the gain end to
-    end). The other 74 bits are random, drawn by `secrets`, so one id tells nothing of the next."""
+    that new rows' index entries land together at the right end of each B-tree, where a random id
+    (version 4) puts each on a page of its own. The other 74 bits are random, drawn by `secrets`,
+    so one id tells nothing of the next."""
     return uuid.UUID(int=uuid6.uuid7().int)  # a plain UUID, as drivers and orjson expect
 
 

@@ -18,10 +18,8 @@ def row_maker(keys: tuple[str, ...]) -> Any:
 def plain_rows(result: Result[Any]) -> list[Any]:
     """A result's rows as named tuples, whose columns read as attributes (`row.said_at`).
 
-    Reading a column of SQLAlchemy 2.1's Row as an attribute first asks the Row's class for the
-    name, which raises and catches an AttributeError inside: about a microsecond each on the
-    benchmark's machine, against a twentieth of it for a named tuple. Answers read some 40
-    columns a statement: 2 ms of a 50-statement page (bench/README.md). Not for a streamed
-    result: every row is read."""
+    Reading a column of SQLAlchemy's Row as an attribute first asks the Row's class for the name,
+    which raises and catches an AttributeError inside; a named tuple reads it directly. Not for a
+    streamed result: every row is read."""
     make = row_maker(tuple(result.keys()))
     return [make(row) for row in result.all()]  # all at once: iterating fetches row by row

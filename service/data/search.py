@@ -67,8 +67,7 @@ class Searchable:
         vector: Any = literal_column(f"{self.table}.search_vector")
         # The words are written into the SQL (escaped by SQLAlchemy) when it is sent, not sent
         # as a parameter: psycopg prepares a query it sees often, and PostgreSQL's generic plan
-        # for a prepared search, made without the words, ran eight times slower than the plan
-        # made for them (a rare word matches 250 statements, a common one half of them).
+        # for a prepared search, made without the words, cannot tell a rare word from a common one.
         words = bindparam(_WORDS, type_=String, literal_execute=True)
         query: Any = None
         for config in QUERY_CONFIGS:

@@ -17,8 +17,7 @@ class ReadQuery:
     """A select built once and run by a hot read path, its rows as `plain_rows` gives them.
 
     On PostgreSQL it runs on the driver's cursor of the session's connection, its SQL compiled
-    once: SQLAlchemy's execution (a context, a cursor result, its rows) made reading a statement
-    for its GET cost 510 µs of CPU against 310 µs on the cursor (bench/README.md). Parameters and
+    once, without SQLAlchemy's execution (a context, a cursor result, its rows). Parameters and
     columns still go through the processors SQLAlchemy would apply, and a driver's error comes
     out as SQLAlchemy's (a lost connection invalidated). SQLite, and an engine whose statements
     are being watched (`before_cursor_execute` listeners: tests, bench/explain.py), run it

@@ -10,7 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 
 
 class OrjsonProvider(DefaultJSONProvider):
-    """Flask's JSON, encoded by orjson (about 0.5 µs an object against several for json).
+    """Flask's JSON, encoded by orjson, which writes an answer in C.
 
     orjson writes UUIDs and datetimes itself, as `str` and `isoformat` would (answers written
     `AS_VALUES` hold them); dataclasses still go through Flask's `default`. Calls with options

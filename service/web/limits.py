@@ -72,9 +72,9 @@ class OneTripRedisStorage(RedisStorage):
 
     Flask-Limiter counts a request (one script) and then reads the window back for the
     `X-RateLimit-*` headers (another). Here the counting script answers the window it counted
-    in, and the read that follows in the same request is answered from it: 7 to 15% less CPU a
-    GET in-process (bench/README.md). Keys and their values are limits' own, so instances of
-    either kind share one budget.
+    in, and the read that follows in the same request is answered from it (its saving is in
+    bench/README.md). Keys and their values are limits' own, so instances of either kind share
+    one budget.
     """
 
     STORAGE_SCHEME = [_SCHEME_PREFIX + scheme for scheme in RedisStorage.STORAGE_SCHEME]
