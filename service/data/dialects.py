@@ -1,13 +1,15 @@
-"""SQL expressions whose spelling differs between PostgreSQL and SQLite."""
+"""What differs between PostgreSQL and SQLite: SQL expressions spelt differently, and how many
+rows are written at once."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Integer, any_, bindparam
+import orjson
+from sqlalchemy import JSON, Boolean, ColumnElement, Integer, any_, bindparam, insert
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -63,3 +65,25 @@ def _in_ids(element: in_ids, compiler: Any, **kw: Any) -> str:
 def _in_ids_postgresql(element: in_ids, compiler: Any, **kw: Any) -> str:
     array = bindparam(element.name, type_=postgresql.ARRAY(element.column.type))
     return str(compiler.process(element.column == any_(array), **kw))
+
+
+def insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Rows written at once, not as records: by COPY on PostgreSQL, else by one executemany."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    # psycopg writes every value as it is (an enum of ours is a str) but JSON, written here.
+    json_columns = [place for place, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            values = [row[name] for name in columns]
+            for place in json_columns:
+                if values[place] is not None:
+                    values[place] = orjson.dumps(values[place]).decode()
+            copy.write_row(values)
