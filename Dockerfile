@@ -10,6 +10,7 @@ FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
+    STANCELINE_ENV=production \
     STANCELINE_BIND=0.0.0.0:8000 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/stanceline-metrics
 RUN useradd --create-home --uid 10001 stanceline

@@ -22,6 +22,9 @@ timeout = int(os.environ.get("STANCELINE_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("STANCELINE_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("STANCELINE_KEEPALIVE", "5"))
 preload_app = False
+# No control socket (gunicornc): every server on a host would share its default path, and a
+# second one starting would take it from the first.
+control_socket_disable = True
 
 accesslog = "-"
 errorlog = "-"

@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from service.config import Settings
@@ -20,6 +21,8 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 load_all_models()
 target_metadata = Base.metadata
+# The advisory lock every upgrade takes on PostgreSQL (any number no other lock of ours uses).
+MIGRATION_LOCK = 7_346_825_310_442_871
 
 
 def _database_url() -> str:
@@ -91,6 +94,11 @@ def _migrate(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Instances that start together migrate one at a time: the others wait here, then
+            # find the schema at head. A transaction's lock, so it holds behind PgBouncer in
+            # transaction mode too, and the commit releases it.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 

@@ -109,6 +109,7 @@ class _NoCookieSessions(SessionInterface):
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_environment()
+    settings.refuse_to_start_unsafely()
     app = Flask(__name__)
     app.json = OrjsonProvider(app)
     app.session_interface = _NoCookieSessions()

@@ -10,6 +10,8 @@ from typing import Any
 DEFAULT_SQLITE_PATH = Path("var") / "stanceline.db"
 # Only for local use: cursors are signed with it, so every worker must share it.
 DEVELOPMENT_SECRET = "stanceline-development-secret-change-me"  # noqa: S105 - dev only
+# STANCELINE_ENV: the image says production; a checkout, by default, is development.
+ENVIRONMENTS = ("development", "production")
 
 
 def _int(name: str, default: int) -> int:
@@ -54,6 +56,7 @@ class Settings:
     idempotency_hours: int = 24
     # PostgreSQL cancels any statement that runs longer (503 problem); 0 turns it off.
     statement_timeout_ms: int = 15000
+    environment: str = "development"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -70,7 +73,20 @@ class Settings:
             cors_origins=_list("CORS_ORIGINS"),
             idempotency_hours=_int("IDEMPOTENCY_HOURS", 24),
             statement_timeout_ms=_int("DATABASE_STATEMENT_TIMEOUT_MS", 15000),
+            environment=os.environ.get("STANCELINE_ENV") or "development",
         )
+
+    def refuse_to_start_unsafely(self) -> None:
+        """Stop at start-up, saying what to set, rather than serve production with a secret
+        anyone can read in this repository (it signs every cursor)."""
+        if self.environment not in ENVIRONMENTS:
+            raise SystemExit(f"STANCELINE_ENV is '{self.environment}': set it to development or production.")
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise SystemExit(
+                "SECRET_KEY is not set, and production will not start with the development value. "
+                "Set SECRET_KEY to a long random value, the same for every instance, e.g. the output "
+                "of: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
 
     def flask_config(self) -> dict[str, Any]:
         return {

@@ -52,6 +52,14 @@ def backend(pytestconfig: pytest.Config) -> str:
     return str(pytestconfig.getoption("--database"))
 
 
+@pytest.fixture(autouse=True)
+def _postgresql_only(request: pytest.FixtureRequest, backend: str) -> None:
+    """Tests marked `postgresql_only(reason)` run in the PostgreSQL run only."""
+    marker = request.node.get_closest_marker("postgresql_only")
+    if marker is not None and backend != "postgresql":
+        pytest.skip(marker.args[0] if marker.args else "PostgreSQL only")
+
+
 @contextmanager
 def postgres_database(admin_url: str) -> Iterator[str]:
     """A new, empty PostgreSQL database, dropped afterwards."""

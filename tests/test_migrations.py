@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -109,4 +112,37 @@ def test_upgrading_a_database_with_data_keeps_every_row(backend: str, tmp_path: 
         with engine.connect() as connection:
             for table in ("statements", "statement_positions", "statement_mentions"):
                 assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 1, table
+        engine.dispose()
+
+
+_UPGRADE_LOGGING = (
+    "import logging, sys; logging.basicConfig(level=logging.INFO, stream=sys.stdout, format='%(message)s'); "
+    "from service.data import migrate; migrate.upgrade(sys.argv[1])"
+)
+
+
+@pytest.mark.postgresql_only("instances that start together share a PostgreSQL; an embedded SQLite has one")
+def test_instances_that_start_together_migrate_once(backend: str, tmp_path: Path) -> None:
+    """Three instances upgrade one empty database at once: each succeeds, and each migration runs once."""
+    with empty_database(backend, tmp_path) as url:
+        upgrades = [
+            subprocess.Popen(
+                [sys.executable, "-c", _UPGRADE_LOGGING, url],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+            for _ in range(3)
+        ]
+        outputs = [upgrade.communicate(timeout=120)[0].decode() for upgrade in upgrades]
+        assert [upgrade.returncode for upgrade in upgrades] == [0, 0, 0], "\n".join(outputs)
+
+        head = ScriptDirectory.from_config(migrate.alembic_config(url))
+        revisions = [revision.revision for revision in head.walk_revisions()]
+        ran = [
+            line for output in outputs for line in output.splitlines() if line.startswith("Running upgrade")
+        ]
+        assert sorted(line.split("-> ")[1].split(",")[0] for line in ran) == sorted(revisions)
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head.get_current_head()
         engine.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -103,13 +104,28 @@ def test_the_compose_file_is_valid_and_starts_the_api_as_the_tests_do() -> None:
     compose = shutil.which("docker-compose")
     if compose is None:
         pytest.skip("docker-compose is not installed (Debian package docker-compose)")
-    result = subprocess.run([compose, "config"], cwd=ROOT, capture_output=True, text=True, check=False)
+
+    def config(**environment: str) -> subprocess.CompletedProcess[str]:
+        env = {"PATH": os.environ["PATH"], **environment}
+        return subprocess.run(
+            [compose, "config"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
+
+    # An operator must choose the secret: without one docker-compose says what to set.
+    refused = config()
+    assert refused.returncode != 0
+    assert "set SECRET_KEY to a long random value" in refused.stderr
+    result = config(SECRET_KEY="an-operator-set-secret")
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
     assert set(services) == {"postgres", "redis", "api"}
     assert services["api"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert services["api"]["environment"]["SECRET_KEY"] == "an-operator-set-secret"
     assert set(services["api"]["depends_on"]) == {"postgres", "redis"}
     assert all("healthcheck" in service for service in services.values())
+    assert all(service["restart"] == "unless-stopped" for service in services.values())
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", "var"} <= set(ignored)  # the build context stays small
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert 'ENTRYPOINT ["/entrypoint.sh"]' in dockerfile  # what tests/test_startup.py runs
     assert "USER stanceline" in dockerfile

@@ -13,9 +13,17 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+from sqlalchemy import inspect
+
+from service.config import DEVELOPMENT_SECRET
+from service.data.engine import make_engine
 from tests.conftest import empty_database
+from tests.image import image_environment
+from tests.test_limits import REDIS_URL, reachable_redis
 
 ROOT = Path(__file__).resolve().parent.parent
+OPERATOR_SECRET = "an-operator-set-secret-of-forty-three-chars"
 
 
 def _free_port() -> int:
@@ -29,16 +37,28 @@ def _get_json(url: str) -> tuple[int, dict[str, object]]:
         return response.status, json.loads(response.read())
 
 
+def _container_environment(database_url: str, port: int, tmp_path: Path) -> dict[str, str]:
+    """The api container's environment (tests/image.py), but for what differs on this machine:
+    where the database, Redis and the virtual environment are, the port, and the metrics folder:
+    one of the test's own that does not exist yet, as /tmp/stanceline-metrics in a new container."""
+    reachable_redis()
+    return {
+        **image_environment({"SECRET_KEY": OPERATOR_SECRET}),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "STANCELINE_BIND": f"127.0.0.1:{port}",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "stanceline-metrics"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+    }
+
+
 def test_entrypoint_migrates_then_serves_under_gunicorn(backend: str, tmp_path: Path) -> None:
+    """Started as docker-compose starts the image: the Dockerfile's and docker-compose.yml's
+    environment, the entrypoint, then /readyz green."""
     port = _free_port()
     with empty_database(backend, tmp_path) as database_url:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "STANCELINE_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "2",
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        }
+        env = _container_environment(database_url, port, tmp_path)
         server = subprocess.Popen(
             ["sh", str(ROOT / "docker" / "entrypoint.sh")],
             cwd=ROOT,
@@ -56,7 +76,7 @@ def test_entrypoint_migrates_then_serves_under_gunicorn(backend: str, tmp_path: 
                     assert server.poll() is None, server.stdout.read().decode()  # type: ignore[union-attr]
                     assert time.monotonic() < deadline, "the server did not become ready"
                     time.sleep(0.2)
-            assert (status, body) == (200, {"status": "ok", "checks": {"database": "ok"}})
+            assert (status, body) == (200, {"status": "ok", "checks": {"database": "ok", "redis": "ok"}})
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}/api/v1/actors", headers={"X-Request-ID": "startup-check"}
             )
@@ -82,3 +102,28 @@ def test_entrypoint_migrates_then_serves_under_gunicorn(backend: str, tmp_path: 
         access = [line for line in logged if line["logger"] == "gunicorn.access"]
         assert any(line["request_id"] == "startup-check" and line["status"] == 200 for line in access)
         assert all(line["request_id"] for line in access)
+
+
+@pytest.mark.parametrize("secret", ["", DEVELOPMENT_SECRET])
+def test_the_image_refuses_to_start_without_a_secret_of_its_own(
+    backend: str, tmp_path: Path, secret: str
+) -> None:
+    """In production (the image), a missing or development SECRET_KEY stops the entrypoint
+    before it migrates, with a message that says what to set."""
+    with empty_database(backend, tmp_path) as database_url:
+        env = {**_container_environment(database_url, _free_port(), tmp_path), "SECRET_KEY": secret}
+        started = subprocess.run(
+            ["sh", str(ROOT / "docker" / "entrypoint.sh")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert started.returncode != 0
+        assert "Set SECRET_KEY to a long random value" in started.stderr, started.stderr
+        engine = make_engine(database_url)
+        with engine.connect() as connection:
+            assert inspect(connection).get_table_names() == []  # nothing migrated
+        engine.dispose()
