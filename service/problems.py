@@ -185,39 +185,50 @@ def from_http_exception(error: HTTPException) -> Response:
     if error.response is not None:  # abort(Response): already the answer (a 304)
         return error.response  # type: ignore[return-value]
     status = error.code or 500
-    data = getattr(error, "data", None) or {}
-    headers = dict(data.get("headers") or {})
-    if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
-        headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[attr-defined]
-    messages = data.get("messages")
     if status == 500:
         return internal_error(getattr(error, "original_exception", None) or error)
+    data = getattr(error, "data", None) or {}
+    headers = _headers_of(error, data)
+    messages = data.get("messages")
     if status == 400 and isinstance(messages, Mapping) and "json" in messages:
-        original = getattr(error, "exc", None)
-        detail = "The request body is not valid JSON"
-        if original is not None:
-            detail += f": {original}"
-        return problem_response(
-            400,
-            detail,
-            type_name="malformed-json",
-            title=_TITLES["malformed-json"],
-            headers=headers,
-        )
+        return _malformed_json(error, headers)
     if status == 422 and messages is not None:
-        errors: dict[str, list[str]] = {}
-        for location_messages in messages.values():
-            errors.update(flatten_messages(location_messages))
-        fields = ", ".join(sorted(errors))
-        return problem_response(
-            422,
-            f"Invalid input in: {fields}",
-            type_name="validation-error",
-            title=_TITLES["validation-error"],
-            headers=headers,
-            errors=errors,
-        )
+        return _invalid_input(messages, headers)
     return problem_response(status, data.get("message") or error.description, headers=headers)
+
+
+def _headers_of(error: HTTPException, data: Mapping[str, Any]) -> dict[str, str]:
+    """The headers webargs asked for, and the Allow a 405 must carry."""
+    headers = dict(data.get("headers") or {})
+    if error.code == 405 and error.valid_methods:  # type: ignore[attr-defined]
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))  # type: ignore[attr-defined]
+    return headers
+
+
+def _malformed_json(error: HTTPException, headers: Mapping[str, str]) -> Response:
+    original = getattr(error, "exc", None)
+    detail = "The request body is not valid JSON"
+    if original is not None:
+        detail += f": {original}"
+    return problem_response(
+        400, detail, type_name="malformed-json", title=_TITLES["malformed-json"], headers=headers
+    )
+
+
+def _invalid_input(messages: Mapping[str, Any], headers: Mapping[str, str]) -> Response:
+    """webargs' messages by location (json, query, ...) flattened into one map of field paths."""
+    errors: dict[str, list[str]] = {}
+    for location_messages in messages.values():
+        errors.update(flatten_messages(location_messages))
+    fields = ", ".join(sorted(errors))
+    return problem_response(
+        422,
+        f"Invalid input in: {fields}",
+        type_name="validation-error",
+        title=_TITLES["validation-error"],
+        headers=headers,
+        errors=errors,
+    )
 
 
 def internal_error(exc: BaseException) -> Response:

@@ -36,43 +36,23 @@ def _types(schema: dict[str, Any]) -> set[str]:
     return {declared} if isinstance(declared, str) else set(declared)
 
 
-def _compare_schema(
-    old_spec: _Spec, new_spec: _Spec, old: Any, new: Any, where: str, *, request: bool, depth: int = 0
-) -> Iterator[str]:
-    old, new = old_spec.resolve(old), new_spec.resolve(new)
-    if depth > 12 or not old or not new:
-        return
+def _type_changes(old: dict[str, Any], new: dict[str, Any], where: str, *, request: bool) -> Iterator[str]:
     old_types, new_types = _types(old), _types(new)
     if old_types and new_types:
         lost = old_types - new_types if request else new_types - old_types
         if lost:
             side = "accepts no longer" if request else "may now be"
             yield f"{where}: {side} of type {', '.join(sorted(lost))}"
+
+
+def _enum_changes(old: dict[str, Any], new: dict[str, Any], where: str, *, request: bool) -> Iterator[str]:
     old_enum, new_enum = set(map(str, old.get("enum", []))), set(map(str, new.get("enum", [])))
-    if old_enum and new_enum:
-        if request and old_enum - new_enum:
-            yield f"{where}: no longer accepts {', '.join(sorted(old_enum - new_enum))}"
-        if not request and new_enum - old_enum:
-            yield f"{where}: may now answer {', '.join(sorted(new_enum - old_enum))}"
-    old_properties, new_properties = old.get("properties", {}), new.get("properties", {})
-    old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
-    for name, old_property in old_properties.items():
-        field = f"{where}.{name}"
-        if name not in new_properties:
-            yield f"{field}: removed"
-            continue
-        if not request and name in old_required and name not in new_required:
-            yield f"{field}: no longer always present"
-        yield from _compare_schema(
-            old_spec, new_spec, old_property, new_properties[name], field, request=request, depth=depth + 1
-        )
-    if request:
-        for name in sorted(new_required - old_required):
-            yield f"{where}.{name}: newly required"
-    if "items" in old and "items" in new:
-        yield from _compare_schema(
-            old_spec, new_spec, old["items"], new["items"], f"{where}[]", request=request, depth=depth + 1
-        )
+    if not old_enum or not new_enum:
+        return
+    if request and old_enum - new_enum:
+        yield f"{where}: no longer accepts {', '.join(sorted(old_enum - new_enum))}"
+    if not request and new_enum - old_enum:
+        yield f"{where}: may now answer {', '.join(sorted(new_enum - old_enum))}"
 
 
 def _json_schema(spec: _Spec, holder: Any) -> Any:
@@ -93,73 +73,109 @@ def _parameters(
     return found
 
 
+class _Diff:
+    """The two documents side by side, walked from paths down to fields, so that each step
+    compares one kind of thing and says what broke in the order a reader meets it."""
+
+    def __init__(self, old_document: dict[str, Any], new_document: dict[str, Any]) -> None:
+        self.old, self.new = _Spec(old_document), _Spec(new_document)
+
+    def paths(self) -> Iterator[str]:
+        new_paths = self.new.document.get("paths", {})
+        for path, old_item in self.old.document.get("paths", {}).items():
+            new_item = new_paths.get(path)
+            if new_item is None:
+                yield f"{path}: path removed"
+                continue
+            for method in METHODS:
+                if method not in old_item:
+                    continue
+                where = f"{method.upper()} {path}"
+                if method not in new_item:
+                    yield f"{where}: operation removed"
+                    continue
+                yield from self.operation(where, old_item, new_item, method)
+
+    def operation(
+        self, where: str, old_item: dict[str, Any], new_item: dict[str, Any], method: str
+    ) -> Iterator[str]:
+        old_op, new_op = old_item[method], new_item[method]
+        yield from self.parameters(
+            where, _parameters(self.old, old_item, old_op), _parameters(self.new, new_item, new_op)
+        )
+        yield from self.body(where, old_op.get("requestBody"), new_op.get("requestBody"))
+        yield from self.responses(where, old_op.get("responses", {}), new_op.get("responses", {}))
+
+    def parameters(
+        self, where: str, old: dict[tuple[str, str], Any], new: dict[tuple[str, str], Any]
+    ) -> Iterator[str]:
+        for key, old_parameter in old.items():
+            new_parameter = new.get(key)
+            if new_parameter is None:
+                yield f"{where}: parameter {key[1]} removed"
+                continue
+            if new_parameter.get("required") and not old_parameter.get("required"):
+                yield f"{where}: parameter {key[1]} now required"
+            yield from self.schema(
+                old_parameter.get("schema"),
+                new_parameter.get("schema"),
+                f"{where} parameter {key[1]}",
+                request=True,
+            )
+        for key, new_parameter in new.items():
+            if key not in old and new_parameter.get("required"):
+                yield f"{where}: new required parameter {key[1]}"
+
+    def body(self, where: str, old_body: Any, new_body: Any) -> Iterator[str]:
+        if old_body and new_body:
+            old_schema, new_schema = _json_schema(self.old, old_body), _json_schema(self.new, new_body)
+            yield from self.schema(old_schema, new_schema, f"{where} body", request=True)
+        elif new_body and self.new.resolve(new_body).get("required") and not old_body:
+            yield f"{where}: now needs a body"
+
+    def responses(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[str]:
+        for status, old_response in old.items():
+            if not str(status).startswith("2"):
+                continue
+            new_response = new.get(status)
+            if new_response is None:
+                yield f"{where}: response {status} removed"
+                continue
+            old_schema, new_schema = (
+                _json_schema(self.old, old_response),
+                _json_schema(self.new, new_response),
+            )
+            yield from self.schema(old_schema, new_schema, f"{where} {status}", request=False)
+
+    def schema(self, old: Any, new: Any, where: str, *, request: bool, depth: int = 0) -> Iterator[str]:
+        old, new = self.old.resolve(old), self.new.resolve(new)
+        if depth > 12 or not old or not new:
+            return
+        yield from _type_changes(old, new, where, request=request)
+        yield from _enum_changes(old, new, where, request=request)
+        yield from self.properties(old, new, where, request=request, depth=depth)
+        if "items" in old and "items" in new:
+            yield from self.schema(old["items"], new["items"], f"{where}[]", request=request, depth=depth + 1)
+
+    def properties(
+        self, old: dict[str, Any], new: dict[str, Any], where: str, *, request: bool, depth: int
+    ) -> Iterator[str]:
+        new_properties = new.get("properties", {})
+        old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
+        for name, old_property in old.get("properties", {}).items():
+            field = f"{where}.{name}"
+            if name not in new_properties:
+                yield f"{field}: removed"
+                continue
+            if not request and name in old_required and name not in new_required:
+                yield f"{field}: no longer always present"
+            yield from self.schema(
+                old_property, new_properties[name], field, request=request, depth=depth + 1
+            )
+        if request:
+            for name in sorted(new_required - old_required):
+                yield f"{where}.{name}: newly required"
+
+
 def breaking_changes(old_document: dict[str, Any], new_document: dict[str, Any]) -> list[str]:
-    old_spec, new_spec = _Spec(old_document), _Spec(new_document)
-    problems: list[str] = []
-    for path, old_item in old_document.get("paths", {}).items():
-        new_item = new_document.get("paths", {}).get(path)
-        if new_item is None:
-            problems.append(f"{path}: path removed")
-            continue
-        for method in METHODS:
-            if method not in old_item:
-                continue
-            where = f"{method.upper()} {path}"
-            if method not in new_item:
-                problems.append(f"{where}: operation removed")
-                continue
-            old_op, new_op = old_item[method], new_item[method]
-            old_parameters = _parameters(old_spec, old_item, old_op)
-            new_parameters = _parameters(new_spec, new_item, new_op)
-            for key, old_parameter in old_parameters.items():
-                new_parameter = new_parameters.get(key)
-                if new_parameter is None:
-                    problems.append(f"{where}: parameter {key[1]} removed")
-                    continue
-                if new_parameter.get("required") and not old_parameter.get("required"):
-                    problems.append(f"{where}: parameter {key[1]} now required")
-                problems.extend(
-                    _compare_schema(
-                        old_spec,
-                        new_spec,
-                        old_parameter.get("schema"),
-                        new_parameter.get("schema"),
-                        f"{where} parameter {key[1]}",
-                        request=True,
-                    )
-                )
-            for key, new_parameter in new_parameters.items():
-                if key not in old_parameters and new_parameter.get("required"):
-                    problems.append(f"{where}: new required parameter {key[1]}")
-            old_body, new_body = old_op.get("requestBody"), new_op.get("requestBody")
-            if old_body and new_body:
-                problems.extend(
-                    _compare_schema(
-                        old_spec,
-                        new_spec,
-                        _json_schema(old_spec, old_body),
-                        _json_schema(new_spec, new_body),
-                        f"{where} body",
-                        request=True,
-                    )
-                )
-            elif new_body and new_spec.resolve(new_body).get("required") and not old_body:
-                problems.append(f"{where}: now needs a body")
-            for status, old_response in old_op.get("responses", {}).items():
-                if not str(status).startswith("2"):
-                    continue
-                new_response = new_op.get("responses", {}).get(status)
-                if new_response is None:
-                    problems.append(f"{where}: response {status} removed")
-                    continue
-                problems.extend(
-                    _compare_schema(
-                        old_spec,
-                        new_spec,
-                        _json_schema(old_spec, old_response),
-                        _json_schema(new_spec, new_response),
-                        f"{where} {status}",
-                        request=False,
-                    )
-                )
-    return problems
+    return list(_Diff(old_document, new_document).paths())

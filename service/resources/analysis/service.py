@@ -28,7 +28,20 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import String, Uuid, and_, func, literal, null, or_, select, tuple_, type_coerce, union_all
+from sqlalchemy import (
+    Select,
+    String,
+    Uuid,
+    and_,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from service.data.dialects import in_ids, utc_month_index
@@ -95,30 +108,55 @@ def actor_timeline(
     """The actor's statements and the events it took part in, merged in time order."""
     actor = _actor(session, actor_reference)
     topic = _topic_filter(session, filters.get("topic"))
+    said, happened = _said(actor, topic, filters), _happened(actor, topic, filters)
+    keys = _merged_page(session, said, happened, page, descending=filters.get("sort") == "-at")
+    return Page(items=_timeline_items(session, keys.items), next_cursor=keys.next_cursor)
+
+
+# A timeline item's key: its type ("statement" or "event"), its id and when it is.
+TimelineKeys = Select[str, uuid.UUID, datetime]
+
+
+def _said(actor: Actor, topic: Topic | None, filters: dict[str, Any]) -> TimelineKeys:
+    """The timeline's statements as (type, id, at) keys."""
     said = select(
         literal("statement", String).label("type"), Statement.id.label("id"), Statement.said_at.label("at")
     ).where(Statement.actor_id == actor.id)
-    happened = (
-        select(literal("event", String).label("type"), Event.id.label("id"), Event.start_at.label("at"))
-        .join(EventParticipant, EventParticipant.event_id == Event.id)
-        .where(EventParticipant.actor_id == actor.id)
-    )
     if topic is not None:
         said = said.where(
             Statement.id.in_(
                 select(StatementPosition.statement_id).where(StatementPosition.topic_id == topic.id)
             )
         )
+    if (since := filters.get("since")) is not None:
+        said = said.where(Statement.said_at >= range_start(since))
+    if (until := filters.get("until")) is not None:
+        said = said.where(Statement.said_at < range_end(until))
+    return said
+
+
+def _happened(actor: Actor, topic: Topic | None, filters: dict[str, Any]) -> TimelineKeys:
+    """The timeline's events as (type, id, at) keys: those still going on at `since` count."""
+    happened = (
+        select(literal("event", String).label("type"), Event.id.label("id"), Event.start_at.label("at"))
+        .join(EventParticipant, EventParticipant.event_id == Event.id)
+        .where(EventParticipant.actor_id == actor.id)
+    )
+    if topic is not None:
         happened = happened.where(
             Event.id.in_(select(event_topics.c.event_id).where(event_topics.c.topic_id == topic.id))
         )
     if (since := filters.get("since")) is not None:
-        said = said.where(Statement.said_at >= range_start(since))
         happened = happened.where(Event.ends_before > range_start(since))
     if (until := filters.get("until")) is not None:
-        said = said.where(Statement.said_at < range_end(until))
         happened = happened.where(Event.start_at < range_end(until))
-    descending = filters.get("sort") == "-at"
+    return happened
+
+
+def _merged_page(
+    session: Session, said: TimelineKeys, happened: TimelineKeys, page: PageRequest, *, descending: bool
+) -> Page[Any]:
+    """One page of the two sides' keys merged in time order, in one query."""
     name = "-at" if descending else "at"
     # Each side is cut to the page's size on its own index before the merge: the first items of
     # the merged order are among the first items of each side.
@@ -134,22 +172,20 @@ def actor_timeline(
         sides.append(select(cut.c.type, cut.c.id, cut.c.at))  # SQLite: no LIMIT directly in a UNION
     merged = union_all(*sides).subquery("timeline")
     order = SortOrder("timeline", name, (merged.c.at, merged.c.id), descending)
-    keys = fetch_page(
-        session,
-        select(merged.c.type, merged.c.id, merged.c.at),
-        order,
-        page,
-    )
+    return fetch_page(session, select(merged.c.type, merged.c.id, merged.c.at), order, page)
 
-    statement_ids = [row.id for row in keys.items if row.type == "statement"]
-    event_ids = [row.id for row in keys.items if row.type == "event"]
+
+def _timeline_items(session: Session, keys: Sequence[Any]) -> list[TimelineItem]:
+    """The page's statements and events, each read with its references in one query."""
+    statement_ids = [row.id for row in keys if row.type == "statement"]
+    event_ids = [row.id for row in keys if row.type == "event"]
     statements = {
         s.id: s
         for s in session.scalars(with_references(select(Statement)).where(Statement.id.in_(statement_ids)))
     }
     events = {e.id: e for e in session.scalars(_events_with_references().where(Event.id.in_(event_ids)))}
     items = []
-    for row in keys.items:
+    for row in keys:
         if row.type == "statement":
             said_item = statements[row.id]
             items.append(
@@ -158,7 +194,7 @@ def actor_timeline(
         else:
             event = events[row.id]
             items.append(TimelineItem("event", event.start_at, event.start_precision, event=event))
-    return Page(items=items, next_cursor=keys.next_cursor)
+    return items
 
 
 def _events_with_references() -> Any:
@@ -292,6 +328,21 @@ def actor_shifts(
     topic = _topic_filter(session, filters.get("topic"))
     min_delta: float = filters["min_delta"]
     after = page.after(SHIFTS_ORDER)
+    pivots = _pivots(session, _positions_from(actor, topic, after), min_delta, after, page.limit)
+    topic_ids = {earlier.topic_id for earlier, _ in pivots}
+    topics = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}
+    shifts = [Shift(topics[earlier.topic_id], earlier, later) for earlier, later in pivots]
+    shown = fetch_page(session, shifts, SHIFTS_ORDER, page, key_of=lambda shift: shift.key)
+    _explain(session, actor, shown.items, timedelta(days=filters["lookback_days"]))
+    return shown
+
+
+# A position as shifts read it: topic, value, confidence, said_at, statement.
+PositionRows = Select[uuid.UUID, float, float, datetime, uuid.UUID]
+
+
+def _positions_from(actor: Actor, topic: Topic | None, after: tuple[Any, ...] | None) -> PositionRows:
+    """The actor's positions by topic and date, from the day of the shift a page starts after."""
     positions = (
         select(
             StatementPosition.topic_id,
@@ -311,6 +362,14 @@ def actor_shifts(
         positions = positions.where(
             tuple_(StatementPosition.topic_id, StatementPosition.said_at) >= (after[0], day_start)
         )
+    return positions
+
+
+def _pivots(
+    session: Session, positions: PositionRows, min_delta: float, after: tuple[Any, ...] | None, limit: int
+) -> list[tuple[DailyPosition, DailyPosition]]:
+    """The pairs of consecutive daily positions that make shifts, one more than a page holds,
+    read as they stream in so that a page stops reading once it is full."""
     pivots: list[tuple[DailyPosition, DailyPosition]] = []
     # Closing the result ends the server-side cursor when the page fills before the rows end.
     with streaming_session(session) as streaming, closing(streaming.execute(positions)) as rows:
@@ -320,14 +379,9 @@ def actor_shifts(
             if after is not None and _shift_key(later) <= after:
                 continue
             pivots.append((earlier, later))
-            if len(pivots) > page.limit:
+            if len(pivots) > limit:
                 break
-    topic_ids = {earlier.topic_id for earlier, _ in pivots}
-    topics = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))}
-    shifts = [Shift(topics[earlier.topic_id], earlier, later) for earlier, later in pivots]
-    shown = fetch_page(session, shifts, SHIFTS_ORDER, page, key_of=lambda shift: shift.key)
-    _explain(session, actor, shown.items, timedelta(days=filters["lookback_days"]))
-    return shown
+    return pivots
 
 
 def _shift_key(later: DailyPosition) -> tuple[uuid.UUID, datetime, uuid.UUID]:
@@ -342,10 +396,22 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
     """Attach each shift's statements and the events between its positions, with reasons."""
     if not shifts:
         return
+    mentioned_by = _attach_statements(session, shifts)
+    all_mentioned = set().union(*mentioned_by.values())
+    windows = [_window(shift, lookback) for shift in shifts]
+    topic_ids = {shift.topic.id for shift in shifts}
+    candidates = _events_in_windows(session, {actor.id, *all_mentioned}, topic_ids, windows)
+    named_in = _pick_events(actor, shifts, windows, candidates, mentioned_by)
+    _name_mentioned_actors(session, named_in)
+
+
+def _attach_statements(session: Session, shifts: Sequence[Shift]) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Give each shift's positions their representative statement, and answer the actors each
+    of the shifts' statements mentions: two queries for the whole page."""
     statement_ids = {
         sid for shift in shifts for sid in (*shift.start.statement_ids, *shift.end.statement_ids)
     }
-    # Hundreds of ids: one array parameter on PostgreSQL (sqlfunctions.in_ids), where an IN
+    # Hundreds of ids: one array parameter on PostgreSQL (dialects.in_ids), where an IN
     # list made a new text of several kilobytes for psycopg to parse on every request.
     ids = {"ids": list(statement_ids)}
     statements = {
@@ -362,15 +428,23 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
         ids,
     ):
         mentioned_by[statement_id].add(actor_id)
-    all_mentioned = set().union(*mentioned_by.values())
     for shift in shifts:
         shift.start.statement = statements[shift.start.statement_ids[0]]
         shift.end.statement = statements[shift.end.statement_ids[0]]
-    windows = [_window(shift, lookback) for shift in shifts]
-    topic_ids = {shift.topic.id for shift in shifts}
-    candidates = _events_in_windows(session, {actor.id, *all_mentioned}, topic_ids, windows)
+    return mentioned_by
+
+
+def _pick_events(
+    actor: Actor,
+    shifts: Sequence[Shift],
+    windows: Sequence[tuple[datetime, datetime]],
+    candidates: Sequence[_Candidate],
+    mentioned_by: dict[uuid.UUID, set[uuid.UUID]],
+) -> list[tuple[PickedEvent, set[uuid.UUID]]]:
+    """Add to each shift the candidates in its window that have a reason to be there; answer
+    those picked because they involve an actor its statements mention, with those actors."""
     starts = [event.start_at for event in candidates]
-    named_in: list[tuple[PickedEvent, set[uuid.UUID]]] = []  # events picked via mentioned actors
+    named_in: list[tuple[PickedEvent, set[uuid.UUID]]] = []
     longest = max((event.ends_before - event.start_at for event in candidates), default=timedelta(0))
     for shift, (window_start, window_end) in zip(shifts, windows, strict=True):
         mentioned = set().union(
@@ -395,7 +469,11 @@ def _explain(session: Session, actor: Actor, shifts: Sequence[Shift], lookback: 
                 shift.events_between.append(picked)
                 if via:
                     named_in.append((picked, via))
-    # The few actors named as reasons, read once for the page.
+    return named_in
+
+
+def _name_mentioned_actors(session: Session, named_in: Sequence[tuple[PickedEvent, set[uuid.UUID]]]) -> None:
+    """The few actors named as reasons, read once for the page."""
     named = set().union(*(via for _, via in named_in))
     found: Iterable[Any] = session.execute(select(*ACTOR_COLUMNS).where(Actor.id.in_(named))) if named else []
     refs = {row.id: row for row in found}
@@ -439,16 +517,7 @@ def _events_in_windows(
     and the topics (of those asked about) it is on. A shift's reasons need nothing else, and a
     page of 50 shifts of a busy actor has over a thousand events between its positions.
     """
-    links = union_all(
-        select(
-            EventParticipant.event_id.label("event_id"),
-            EventParticipant.actor_id.label("actor_id"),
-            type_coerce(null(), Uuid()).label("topic_id"),  # typed: SQLite answers text otherwise
-        ).where(in_ids(EventParticipant.actor_id, "actor_ids")),
-        select(event_topics.c.event_id, null(), event_topics.c.topic_id).where(
-            event_topics.c.topic_id.in_(topic_ids)
-        ),
-    ).subquery("links")
+    links = _event_links(topic_ids)
     in_a_window = or_(
         *(and_(Event.start_at < end, Event.ends_before > start) for start, end in _merged(windows))
     )
@@ -462,6 +531,26 @@ def _events_in_windows(
             {"actor_ids": list(actor_ids)},
         )
     )
+    return _candidates(rows)
+
+
+def _event_links(topic_ids: set[uuid.UUID]) -> Any:
+    """An event's participants among the actors asked about (bound as `actor_ids`) and its
+    topics among `topic_ids`, one row each, so one join reads both."""
+    return union_all(
+        select(
+            EventParticipant.event_id.label("event_id"),
+            EventParticipant.actor_id.label("actor_id"),
+            type_coerce(null(), Uuid()).label("topic_id"),  # typed: SQLite answers text otherwise
+        ).where(in_ids(EventParticipant.actor_id, "actor_ids")),
+        select(event_topics.c.event_id, null(), event_topics.c.topic_id).where(
+            event_topics.c.topic_id.in_(topic_ids)
+        ),
+    ).subquery("links")
+
+
+def _candidates(rows: Iterable[Any]) -> list[_Candidate]:
+    """Rows of an event and one of its links, in the event's order, gathered into one each."""
     candidates: dict[uuid.UUID, _Candidate] = {}
     for row in rows:
         candidate = candidates.get(row.event_id)
@@ -679,17 +768,29 @@ def positions_chart(session: Session, actor_reference: str, filters: dict[str, A
         shifts = [
             s for s in shifts if points[0].said_at <= s.start.said_at and s.end.said_at <= points[-1].said_at
         ]
-    shift_markers = [
-        Marker(
-            s.start.said_at,
-            s.end.said_at,
-            f"Shift of {s.delta:+.2f} in {s.days} days, {s.start.day} to {s.end.day}",
-        )
-        for s in shifts
-    ]
+    return ChartData(
+        title=f"{actor.name} on {topic.name}",
+        negative_pole=topic.negative_pole,
+        positive_pole=topic.positive_pole,
+        points=points,
+        shifts=[_shift_marker(s) for s in shifts],
+        events=_event_markers(shifts),
+    )
+
+
+def _shift_marker(shift: Shift) -> Marker:
+    return Marker(
+        shift.start.said_at,
+        shift.end.said_at,
+        f"Shift of {shift.delta:+.2f} in {shift.days} days, {shift.start.day} to {shift.end.day}",
+    )
+
+
+def _event_markers(shifts: Iterable[Shift]) -> list[Marker]:
+    """Each event between the shifts once, as the first shift it is between gives its reasons."""
     events: dict[uuid.UUID, Marker] = {}
-    for s in shifts:
-        for picked in s.events_between:
+    for shift in shifts:
+        for picked in shift.events_between:
             event = picked.event
             events.setdefault(
                 event.id,
@@ -699,11 +800,4 @@ def positions_chart(session: Session, actor_reference: str, filters: dict[str, A
                     f"{event.start_at.date()} {event.title} ({', '.join(picked.reasons)})",
                 ),
             )
-    return ChartData(
-        title=f"{actor.name} on {topic.name}",
-        negative_pole=topic.negative_pole,
-        positive_pole=topic.positive_pole,
-        points=points,
-        shifts=shift_markers,
-        events=sorted(events.values(), key=lambda marker: marker.start),
-    )
+    return sorted(events.values(), key=lambda marker: marker.start)

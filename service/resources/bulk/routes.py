@@ -57,35 +57,27 @@ class Import(MethodView):
     @blp.response(200, ImportReportSchema)
     @blp.problems(400, 413, 415)
     def post(self, args: dict[str, Any]) -> service.ImportReport:
-        if request.mimetype not in (NDJSON, CSV):
-            raise UnsupportedMediaType(
-                f"Send the records as {NDJSON} or {CSV}, not '{request.mimetype or 'none'}'."
-            )
-        if request.mimetype == CSV and "type" not in args:
-            raise ValidationFailed({"type": ["CSV needs `type`: a file holds one resource."]})
-        if not request.content_length:
-            raise MissingBody("The request needs a body of NDJSON lines.")
-        try:
-            text = request.get_data().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise MissingBody(f"The body is not UTF-8: {exc}") from None
-        database, session_info = get_database(), g.get("session_info")
-        if request.mimetype == CSV:
-            lines = text.splitlines(keepends=True)
-            report = service.import_csv(database, lines, args["type"], args["mode"], session_info)
-        else:
-            lines = text.splitlines()
-            report = service.import_lines(database, lines, args["mode"], session_info, args.get("type"))
-        if not report.lines:
-            raise ValidationFailed({"_body": ["The file has no records."]})
-        if not report.written:
-            errors = {
-                f"line {r.line}.{name}": messages
-                for r in report.results
-                for name, messages in r.errors.items()
-            }
-            raise ValidationFailed(errors, f"{report.failed} line(s) refused; nothing was written.")
-        return report
+        text = _uploaded_text(args.get("type"))
+        return service.import_upload(
+            get_database(), text, request.mimetype, args["mode"], args.get("type"), g.get("session_info")
+        )
+
+
+def _uploaded_text(plural: str | None) -> str:
+    """The body as text, refused in the order a client would fix it: its media type, the type a
+    CSV file needs, then its presence and encoding."""
+    if request.mimetype not in (NDJSON, CSV):
+        raise UnsupportedMediaType(
+            f"Send the records as {NDJSON} or {CSV}, not '{request.mimetype or 'none'}'."
+        )
+    if request.mimetype == CSV and plural is None:
+        raise ValidationFailed({"type": ["CSV needs `type`: a file holds one resource."]})
+    if not request.content_length:
+        raise MissingBody("The request needs a body of NDJSON lines.")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MissingBody(f"The body is not UTF-8: {exc}") from None
 
 
 @blp.route("/export")

@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.data.sessions import Database, HeldTransaction, streaming_session
-from service.problems import Problem, flatten_messages
+from service.problems import Problem, ValidationFailed, flatten_messages
 from service.resources.bulk.batched import BATCH_SIZE, RecordBatch, conflict
-from service.resources.bulk.csv_rows import BadRow, csv_records
+from service.resources.bulk.csv_rows import CSV, BadRow, csv_records
 from service.resources.bulk.records import BY_NAME, BY_PLURAL, TYPES
 
 EXPORT_BATCH = 500
@@ -131,6 +131,33 @@ def import_csv(
     return import_records(database, records, mode, session_info, keep_accepted=keep_accepted)
 
 
+def import_upload(
+    database: Database,
+    text: str,
+    media_type: str,
+    mode: str,
+    plural: str | None,
+    session_info: dict[str, Any] | None = None,
+) -> ImportReport:
+    """Import a request's body, NDJSON or CSV (which needs `plural`). An upload that writes
+    nothing is refused as a whole, with each refused line named, so a client fixes them at once."""
+    if media_type == CSV:
+        assert plural is not None  # the route refuses CSV without a type
+        report = import_csv(database, text.splitlines(keepends=True), plural, mode, session_info)
+    else:
+        report = import_lines(database, text.splitlines(), mode, session_info, plural)
+    if not report.lines:
+        raise ValidationFailed({"_body": ["The file has no records."]})
+    if not report.written:
+        errors = {
+            f"line {result.line}.{name}": messages
+            for result in report.results
+            for name, messages in result.errors.items()
+        }
+        raise ValidationFailed(errors, f"{report.failed} line(s) refused; nothing was written.")
+    return report
+
+
 def import_records(
     database: Database,
     numbered: Iterable[tuple[int, str | bytes | dict[str, Any] | BadRow]],
@@ -143,54 +170,81 @@ def import_records(
     it). `all`: any bad line and nothing is written; `continue`: bad lines are left out, the
     rest is written. Without `keep_accepted` the report keeps only refused lines, so a file of
     millions of lines imports in constant memory."""
-    held = HeldTransaction(database)
-    session = held.session
-    session.info.update(session_info or {})
-    batches = {
-        record_type.name: RecordBatch(session, record_type)
-        for record_type in TYPES
-        if record_type.new_record is not None
-    }
-    report = ImportReport(mode, [], written=False)
-    undecided: list[LineResult] = []  # read, but perhaps still in a batch
-    filling: RecordBatch | None = None  # the batch the last lines went to
+    importing = _Import(database, mode, session_info, keep_accepted)
     try:
         for number, raw in numbered:
-            result = LineResult(line=number, type=None)
-            undecided.append(result)
-            try:
-                if isinstance(raw, BadRow):
-                    raise ValidationError(raw.errors)
-                kind, item = _read(raw)
-                result.type, record_type = kind, BY_NAME[kind]
-                data = READERS[kind].load(item)
-                if filling is not None and filling is not batches.get(kind):
-                    filling.flush()  # what comes before is written first
-                filling = batches.get(kind)
-                if filling is not None:
-                    filling.add(data, result)
-                    if len(undecided) >= SETTLE_EVERY:
-                        filling.flush()
-                        report.settle(undecided, keep_accepted)
-                    continue
-                result.id = str(record_type.record(session, data).id)
-            except ValidationError as exc:
-                result.errors = flatten_messages(exc.messages)
-            except Problem as exc:
-                result.errors = exc.extensions.get("errors") or {"_line": [exc.detail]}
-            except IntegrityError as exc:
-                result.errors = {"_line": [conflict(exc.orig)]}
-            if result.errors:
-                session.rollback()  # this line's savepoint only
-        if filling is not None:
-            filling.flush()
-        report.settle(undecided, keep_accepted)
-        report.written = report.lines > 0 and (mode == "continue" or report.failed == 0)
-        if report.written:
-            held.commit()
-        else:
-            held.rollback()
+            importing.add(number, raw)
+        return importing.finish()
     except BaseException:
-        held.rollback()
+        importing.held.rollback()
         raise
-    return report
+
+
+class _Import:
+    """One import under way: its transaction, a batch for each type written in batches, and the
+    lines read whose outcome their batch has not told yet."""
+
+    def __init__(
+        self, database: Database, mode: str, session_info: dict[str, Any] | None, keep_accepted: bool
+    ) -> None:
+        self.held = HeldTransaction(database)
+        self.session = self.held.session
+        self.session.info.update(session_info or {})
+        self.batches = {
+            record_type.name: RecordBatch(self.session, record_type)
+            for record_type in TYPES
+            if record_type.new_record is not None
+        }
+        self.report = ImportReport(mode, [], written=False)
+        self.keep_accepted = keep_accepted
+        self.undecided: list[LineResult] = []  # read, but perhaps still in a batch
+        self.filling: RecordBatch | None = None  # the batch the last lines went to
+
+    def add(self, number: int, raw: str | bytes | dict[str, Any] | BadRow) -> None:
+        """Record one line, or queue it in its batch; a line refused leaves nothing behind."""
+        result = LineResult(line=number, type=None)
+        self.undecided.append(result)
+        try:
+            self._record(raw, result)
+        except ValidationError as exc:
+            self._refuse(result, flatten_messages(exc.messages))
+        except Problem as exc:
+            self._refuse(result, exc.extensions.get("errors") or {"_line": [exc.detail]})
+        except IntegrityError as exc:
+            self._refuse(result, {"_line": [conflict(exc.orig)]})
+
+    def _record(self, raw: str | bytes | dict[str, Any] | BadRow, result: LineResult) -> None:
+        if isinstance(raw, BadRow):
+            raise ValidationError(raw.errors)
+        kind, item = _read(raw)
+        result.type = kind
+        data = READERS[kind].load(item)
+        batch = self.batches.get(kind)
+        if self.filling is not None and self.filling is not batch:
+            self.filling.flush()  # what comes before is written first
+        self.filling = batch
+        if batch is None:
+            result.id = str(BY_NAME[kind].record(self.session, data).id)
+            return
+        batch.add(data, result)
+        if len(self.undecided) >= SETTLE_EVERY:
+            batch.flush()
+            self.report.settle(self.undecided, self.keep_accepted)
+
+    def _refuse(self, result: LineResult, errors: dict[str, list[str]]) -> None:
+        result.errors = errors
+        if errors:
+            self.session.rollback()  # this line's savepoint only
+
+    def finish(self) -> ImportReport:
+        """Write the last batch, then keep everything or nothing, as the mode says."""
+        if self.filling is not None:
+            self.filling.flush()
+        report = self.report
+        report.settle(self.undecided, self.keep_accepted)
+        report.written = report.lines > 0 and (report.mode == "continue" or report.failed == 0)
+        if report.written:
+            self.held.commit()
+        else:
+            self.held.rollback()
+        return report
