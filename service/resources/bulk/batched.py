@@ -64,12 +64,9 @@ class CollectedReferences(FieldReferences):
         super().__init__(session)
         self.wanted = wanted
 
-    def find(self, model: Any, reference: str) -> Any:
+    def find(self, model: Any, reference: str | uuid.UUID) -> Any:
         self.wanted.setdefault(model, set()).add(reference)
         return None
-
-    def find_id(self, model: Any, record_id: uuid.UUID) -> Any:
-        return self.find(model, record_id)  # type: ignore[arg-type]
 
     def raise_if_any(self) -> None:
         raise _Collected
@@ -83,11 +80,8 @@ class KnownReferences(FieldReferences):
         super().__init__(session)
         self.known = known
 
-    def find(self, model: Any, reference: str) -> Any:
+    def find(self, model: Any, reference: str | uuid.UUID) -> Any:
         return self.known[model].get(reference)
-
-    def find_id(self, model: Any, record_id: uuid.UUID) -> Any:
-        return self.known[model].get(record_id)
 
 
 def find_references(session: Session, model: Any, references: set[Any], known: dict[Any, Any]) -> None:
@@ -96,7 +90,7 @@ def find_references(session: Session, model: Any, references: set[Any], known: d
     wanted = references - known.keys()
     if not wanted:
         return
-    ids = {reference: parsed for reference in wanted if (parsed := _as_id(reference)) is not None}
+    ids = {reference: parsed for reference in wanted if (parsed := parse_uuid(reference)) is not None}
     slugs = {reference for reference in wanted - ids.keys() if isinstance(reference, str)}
     condition = model.id.in_(set(ids.values()))
     if slugs and hasattr(model, "slug"):
@@ -106,11 +100,6 @@ def find_references(session: Session, model: Any, references: set[Any], known: d
     by_slug = {getattr(record, "slug", None): record for record in found}
     known.update({reference: by_id[parsed] for reference, parsed in ids.items() if parsed in by_id})
     known.update({slug: by_slug[slug] for slug in slugs if slug in by_slug})
-
-
-def _as_id(reference: uuid.UUID | str) -> uuid.UUID | None:
-    """A reference as the id it is (None for a slug)."""
-    return reference if isinstance(reference, uuid.UUID) else parse_uuid(reference)
 
 
 @dataclass
@@ -146,7 +135,7 @@ class RecordBatch:
         with contextlib.suppress(_Collected, ValidationFailed):  # its errors come in the second pass
             collected = CollectedReferences(self.session, wanted)
             self.new_record(self.session, dict(data), collected, tracked=False)
-        own = {_as_id(reference) for reference in wanted.get(self.model, ())}
+        own = {parse_uuid(reference) for reference in wanted.get(self.model, ())}
         if own & self.pending_ids:
             self.flush()  # it refers to a record of this batch (an event's parent): write that first
         for model, references in wanted.items():

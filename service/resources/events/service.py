@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 from service.data.base import assign, new_id
 from service.data.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.data.search import register_searchable, relevance_order, searched
-from service.problems import NotFound, ValidationFailed
+from service.problems import ValidationFailed
 from service.references.embedded import ACTOR_REFERENCE, EVENT_REFERENCE, TOPIC_REFERENCE
-from service.references.lookup import FieldReferences, parse_uuid
+from service.references.filters import ReferenceFilter, ReferenceFilters
+from service.references.lookup import FieldReferences, get_by_reference
 from service.references.referrers import count_where, ensure_unreferenced, register_referrer
 from service.resources.actors.models import Actor
 from service.resources.events.models import Event, EventParticipant, event_topics
@@ -48,23 +49,30 @@ def _with_references(statement: Select[Any]) -> Select[Any]:
     return statement.options(*_LOAD)
 
 
+# Filters that name a record, by id or slug.
+REFERENCE_FILTERS = ReferenceFilters(
+    ReferenceFilter(
+        "participant",
+        Actor,
+        "actor",
+        lambda actor_id: Event.id.in_(
+            select(EventParticipant.event_id).where(EventParticipant.actor_id == actor_id)
+        ),
+    ),
+    ReferenceFilter(
+        "topic",
+        Topic,
+        "topic",
+        lambda topic_id: Event.id.in_(
+            select(event_topics.c.event_id).where(event_topics.c.topic_id == topic_id)
+        ),
+    ),
+)
+
+
 def list_events(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Event]:
-    statement = _with_references(select(Event))
-    references = FieldReferences(session)
-    participant_id = topic_id = None
-    if ref := filters.get("participant"):
-        participant_id = references.resolve_id(Actor, ref, "participant", "actor")
-    if ref := filters.get("topic"):
-        topic_id = references.resolve_id(Topic, ref, "topic", "topic")
-    references.raise_if_any()
-    if participant_id is not None:
-        statement = statement.where(
-            Event.id.in_(select(EventParticipant.event_id).where(EventParticipant.actor_id == participant_id))
-        )
-    if topic_id is not None:
-        statement = statement.where(
-            Event.id.in_(select(event_topics.c.event_id).where(event_topics.c.topic_id == topic_id))
-        )
+    references = REFERENCE_FILTERS.resolve(session, filters)  # 422 first, for one that names no record
+    statement = REFERENCE_FILTERS.where(_with_references(select(Event)), references.shape)
     if kind := filters.get("kind"):
         statement = statement.where(Event.kind == kind)
     if country_code := filters.get("country_code"):
@@ -74,6 +82,7 @@ def list_events(session: Session, filters: dict[str, Any], page: PageRequest) ->
     if (until := filters.get("until")) is not None:
         statement = statement.where(Event.start_at < range_end(until))
     statement, sort, relevance, searched_for = searched(session, statement, filters, "-start")
+    parameters = {**references.values, **searched_for}
     if relevance is not None:  # each event answers its relevance
         statement = statement.options(with_expression(Event.relevance, relevance))
     if relevance is not None and sort == "relevance":
@@ -84,23 +93,16 @@ def list_events(session: Session, filters: dict[str, Any], page: PageRequest) ->
             order,
             page,
             key_of=lambda found: (found.relevance, found.id),
-            parameters=searched_for,
+            parameters=parameters,
         )
-    return fetch_page(session, statement, ORDERS[sort], page, parameters=searched_for)
+    return fetch_page(session, statement, ORDERS[sort], page, parameters=parameters)
 
 
 def get_event(session: Session, event_id: str, *, for_update: bool = False) -> Event:
     """An event by its id (a path parameter): 404 when there is none.
 
     `for_update` locks its row until the transaction ends."""
-    parsed = parse_uuid(event_id)
-    statement = _with_references(select(Event)).where(Event.id == parsed)
-    if for_update:
-        statement = statement.with_for_update(of=Event).execution_options(populate_existing=True)
-    event: Event | None = session.scalars(statement).unique().one_or_none() if parsed else None
-    if event is None:
-        raise NotFound(f"No event with id '{event_id}'.")
-    return event
+    return get_by_reference(session, Event, event_id, NOUN, for_update=for_update, options=_LOAD)
 
 
 def new_event(
@@ -174,7 +176,7 @@ def _apply(
             if topic is not None and topic not in topics:
                 topics.append(topic)
     if data.get("parent") is not None:
-        parent = references.get(Event, data["parent"], "parent", "event")
+        parent = references.resolve(Event, data["parent"], "parent", "event")
         # A new event has no descendants yet, so only an existing one can be made part of itself.
         if parent is not None and not creating and _would_cycle(session, event.id, parent):
             references.reject("parent", "This parent would make the event part of itself.")

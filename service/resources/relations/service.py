@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from service.data.base import new_id
 from service.data.pagination import Page, PageRequest, SortOrder, fetch_page
-from service.problems import NotFound, ValidationFailed
-from service.references.lookup import FieldReferences, parse_uuid
+from service.problems import ValidationFailed
+from service.references.filters import ReferenceFilter, ReferenceFilters
+from service.references.lookup import FieldReferences, get_by_reference
 from service.references.referrers import register_referrer
 from service.resources.actors.models import Actor
 from service.resources.relations.models import ActorRelation
@@ -32,27 +33,29 @@ def _count_relations_of(session: Session, actor_id: uuid.UUID) -> int:
 register_referrer("actors", "relations", _count_relations_of)
 
 
+_LOAD = (joinedload(ActorRelation.subject), joinedload(ActorRelation.object))
+
+
 def with_actors(statement: Select[Any]) -> Select[Any]:
-    return statement.options(joinedload(ActorRelation.subject), joinedload(ActorRelation.object))
+    return statement.options(*_LOAD)
+
+
+# Filters that name an actor, by id or slug.
+REFERENCE_FILTERS = ReferenceFilters(
+    ReferenceFilter(
+        "actor",
+        Actor,
+        "actor",
+        lambda actor_id: or_(ActorRelation.subject_id == actor_id, ActorRelation.object_id == actor_id),
+    ),
+    ReferenceFilter("subject", Actor, "actor", lambda actor_id: ActorRelation.subject_id == actor_id),
+    ReferenceFilter("object", Actor, "actor", lambda actor_id: ActorRelation.object_id == actor_id),
+)
 
 
 def list_relations(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[ActorRelation]:
-    references = FieldReferences(session)
-    resolved = {
-        name: references.resolve(Actor, filters[name], name, "actor")
-        for name in ("actor", "subject", "object")
-        if filters.get(name)
-    }
-    references.raise_if_any()
-    statement = with_actors(select(ActorRelation))
-    if actor := resolved.get("actor"):
-        statement = statement.where(
-            or_(ActorRelation.subject_id == actor.id, ActorRelation.object_id == actor.id)
-        )
-    if subject := resolved.get("subject"):
-        statement = statement.where(ActorRelation.subject_id == subject.id)
-    if object_ := resolved.get("object"):
-        statement = statement.where(ActorRelation.object_id == object_.id)
+    references = REFERENCE_FILTERS.resolve(session, filters)  # 422 first, for one that names no record
+    statement = REFERENCE_FILTERS.where(with_actors(select(ActorRelation)), references.shape)
     if kind := filters.get("kind"):
         statement = statement.where(ActorRelation.kind == kind)
     if (at := filters.get("at")) is not None:
@@ -60,19 +63,12 @@ def list_relations(session: Session, filters: dict[str, Any], page: PageRequest)
             or_(ActorRelation.valid_from.is_(None), ActorRelation.valid_from <= at),
             or_(ActorRelation.valid_until.is_(None), ActorRelation.valid_until >= at),
         )
-    return fetch_page(session, statement, ORDER, page)
+    return fetch_page(session, statement, ORDER, page, parameters=references.values)
 
 
 def get_relation(session: Session, relation_id: str, *, for_update: bool = False) -> ActorRelation:
     """A relation by its id; `for_update` locks its row until the transaction ends."""
-    parsed = parse_uuid(relation_id)
-    query = with_actors(select(ActorRelation)).where(ActorRelation.id == parsed)
-    if for_update:
-        query = query.with_for_update(of=ActorRelation).execution_options(populate_existing=True)
-    relation: ActorRelation | None = session.scalars(query).one_or_none() if parsed else None
-    if relation is None:
-        raise NotFound(f"No relation with id '{relation_id}'.")
-    return relation
+    return get_by_reference(session, ActorRelation, relation_id, NOUN, for_update=for_update, options=_LOAD)
 
 
 def record_relation(session: Session, data: dict[str, Any]) -> ActorRelation:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from service.data.base import assign, new_id
@@ -16,7 +15,8 @@ from service.data.search import SEARCHABLE, Searchable, register_searchable, rel
 from service.fast.driver import ReadQuery
 from service.problems import NotFound
 from service.references.embedded import ACTOR_REFERENCE, EVENT_REFERENCE, TOPIC_REFERENCE
-from service.references.lookup import FieldReferences, parse_uuid
+from service.references.filters import ReferenceFilter, ReferenceFilters
+from service.references.lookup import FieldReferences, get_by_reference, parse_uuid, unknown
 from service.references.referrers import count_where, ensure_unreferenced, register_referrer
 from service.resources.actors.models import Actor
 from service.resources.events.models import Event
@@ -56,26 +56,28 @@ def with_references(statement: Select[Any]) -> Select[Any]:
     return statement.options(*_LOAD)
 
 
-# Filters that name a record, by id or slug: (model, noun, the condition on its id).
-_REFERENCE_FILTERS: dict[str, tuple[Any, str, Callable[[Any], Any]]] = {
-    "actor": (Actor, "actor", lambda actor_id: Statement.actor_id == actor_id),
-    "topic": (
+# Filters that name a record, by id or slug (an event by id).
+REFERENCE_FILTERS = ReferenceFilters(
+    ReferenceFilter("actor", Actor, "actor", lambda actor_id: Statement.actor_id == actor_id),
+    ReferenceFilter(
+        "topic",
         Topic,
         "topic",
         lambda topic_id: Statement.id.in_(
             select(StatementPosition.statement_id).where(StatementPosition.topic_id == topic_id)
         ),
     ),
-    "mentions": (
+    ReferenceFilter(
+        "mentions",
         Actor,
         "actor",
         lambda actor_id: Statement.id.in_(
             select(statement_mentions.c.statement_id).where(statement_mentions.c.actor_id == actor_id)
         ),
     ),
-}
+    ReferenceFilter("event", Event, "event", lambda event_id: Statement.event_id == event_id),
+)
 _VALUE_FILTERS = {
-    "event": Statement.event_id == bindparam("event", type_=Statement.event_id.type),
     "kind": Statement.kind == bindparam("kind", type_=Statement.kind.type),
     "since": Statement.said_at >= bindparam("since", type_=Statement.said_at.type),
     "until": Statement.said_at < bindparam("until", type_=Statement.said_at.type),
@@ -86,56 +88,43 @@ def list_statements(session: Session, filters: dict[str, Any], page: PageRequest
     """A page of statements as the list answers them (`views`).
 
     The query is built once for each combination of filters, sort and dialect, with every
-    value bound when it runs: building it took as long as running it. A reference is bound as
-    the id it is, or as a slug that the query turns into its record's id; either way the
-    (x, said_at, id) indexes serve the order. Only when the page is empty are the references
-    looked up, to answer 422 for one that names no record.
+    value bound when it runs: building it took as long as running it. References are bound as
+    `REFERENCE_FILTERS` gives them, so the (x, said_at, id) indexes serve the order; only when
+    the page is empty are they looked up, to answer 422 for one that names no record.
     """
     sort = search_sort(filters, "-said_at")
     dialect = session.get_bind().dialect.name
-    parameters: dict[str, Any] = {}
-    named = []
-    for name in _REFERENCE_FILTERS:
-        if reference := filters.get(name):
-            record_id = parse_uuid(reference)
-            named.append((name, record_id is not None))
-            parameters[f"{name}_id" if record_id else f"{name}_slug"] = record_id or reference
+    references = REFERENCE_FILTERS.bind(filters)
+    parameters = dict(references.values)
     given = tuple(name for name in _VALUE_FILTERS if filters.get(name) is not None)
-    parameters.update({name: filters[name] for name in ("event", "kind") if name in given})
+    if "kind" in given:
+        parameters["kind"] = filters["kind"]
     if "since" in given:
         parameters["since"] = range_start(filters["since"])
     if "until" in given:
         parameters["until"] = range_end(filters["until"])
     if q := filters.get("q"):
         parameters.update(Searchable.parameters(dialect, q))
-    query, order = _list_query(tuple(named), given, bool(q), sort, bool(page.cursor), dialect)
+    query, order = _list_query(references.shape, given, bool(q), sort, bool(page.cursor), dialect)
     key_of = _relevance_key if sort == "relevance" else None
     found = fetch_page(session, query, order, page, parameters=parameters, key_of=key_of)
     if not found.items:
-        _check_references(session, filters)
+        REFERENCE_FILTERS.resolve(session, filters)  # 422 if one names no record
     return Page(statement_answers(session, found.items), found.next_cursor)
 
 
 @lru_cache(maxsize=512)
 def _list_query(
-    named: tuple[tuple[str, bool], ...],
+    references: tuple[tuple[str, bool], ...],
     given: tuple[str, ...],
     q: bool,
     sort: str,
     after_cursor: bool,
     dialect: str,
 ) -> tuple[ReadQuery, SortOrder]:
-    """The query of one page of a list with these filters (`named` references, each by id or
-    not; `given` values), and its order."""
-    statement = select(Statement)
-    for name, by_id in named:
-        model, _, filtered_by = _REFERENCE_FILTERS[name]
-        if by_id:
-            record_id: Any = bindparam(f"{name}_id", type_=model.id.type)
-        else:
-            slug = bindparam(f"{name}_slug", type_=String)
-            record_id = select(model.id).where(model.slug == slug).scalar_subquery()
-        statement = statement.where(filtered_by(record_id))
+    """The query of one page of a list with these filters (`references` as `BoundFilters.shape`
+    gives them; `given` values), and its order."""
+    statement = REFERENCE_FILTERS.where(select(Statement), references)
     for name in given:
         statement = statement.where(_VALUE_FILTERS[name])
     relevance = None
@@ -151,17 +140,6 @@ def _list_query(
     return ReadQuery(page_query(rows, order, after_cursor=after_cursor, around=page_with_references)), order
 
 
-def _check_references(session: Session, filters: dict[str, Any]) -> None:
-    """422 naming each filter whose reference names no record."""
-    references = FieldReferences(session)
-    for name, (model, noun, _) in _REFERENCE_FILTERS.items():
-        if reference := filters.get(name):
-            references.resolve_id(model, reference, name, noun)
-    if (event_id := filters.get("event")) is not None:
-        references.check_id(Event, event_id, "event", "event")
-    references.raise_if_any()
-
-
 def _relevance_key(found: Any) -> tuple[Any, ...]:
     return (found.relevance, found.id)
 
@@ -171,24 +149,13 @@ def read_statement(session: Session, statement_id: str) -> Any:
     parsed = parse_uuid(statement_id)
     found = read_one(session, parsed) if parsed else None
     if found is None:
-        raise _not_found(statement_id)
+        raise NotFound(unknown(NOUN, statement_id, by_slug=False))
     return found
-
-
-def _not_found(statement_id: str) -> NotFound:
-    return NotFound(f"No statement with id '{statement_id}'.")
 
 
 def get_statement(session: Session, statement_id: str, *, for_update: bool = False) -> Statement:
     """A statement by its id; `for_update` locks its row until the transaction ends."""
-    parsed = parse_uuid(statement_id)
-    query = with_references(select(Statement)).where(Statement.id == parsed)
-    if for_update:
-        query = query.with_for_update(of=Statement).execution_options(populate_existing=True)
-    found: Statement | None = session.scalars(query).unique().one_or_none() if parsed else None
-    if found is None:
-        raise _not_found(statement_id)
-    return found
+    return get_by_reference(session, Statement, statement_id, NOUN, for_update=for_update, options=_LOAD)
 
 
 def new_statement(
@@ -241,7 +208,7 @@ def _apply(
         actor = references.resolve(Actor, data["actor"], "actor", "actor")
     event = None
     if data.get("event") is not None:
-        event = references.get(Event, data["event"], "event", "event")
+        event = references.resolve(Event, data["event"], "event", "event")
     positions: list[tuple[Topic, dict[str, Any]]] | None = None
     if "positions" in data:
         positions = []
