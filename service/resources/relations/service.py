@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from service.data.base import new_id
 from service.data.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.problems import ValidationFailed
 from service.references.filters import ReferenceFilter, ReferenceFilters
-from service.references.lookup import FieldReferences, get_by_reference
+from service.references.lookup import get_by_reference
 from service.references.referrers import register_referrer
 from service.resources.actors.models import Actor
+from service.resources.records import Found, One, Writes, copy_fields
 from service.resources.relations.models import ActorRelation
 from service.resources.relations.schemas import RelationSchema
 from service.resources.revisions.service import History
@@ -71,46 +71,28 @@ def get_relation(session: Session, relation_id: str, *, for_update: bool = False
     return get_by_reference(session, ActorRelation, relation_id, NOUN, for_update=for_update, options=_LOAD)
 
 
-def record_relation(session: Session, data: dict[str, Any]) -> ActorRelation:
-    relation = ActorRelation(id=data.pop("id", None) or new_id(), source=None)
-    _apply(session, relation, data, creating=True)
-    session.add(relation)
-    HISTORY.created(session, relation)
-    session.commit()
-    return relation
+class RelationWrites(Writes[ActorRelation]):
+    def apply(
+        self, relation: ActorRelation, data: dict[str, Any], found: Found, *, creating: bool, tracked: bool
+    ) -> None:
+        subject = found["subject"] or relation.subject
+        object_ = found["object"] or relation.object
+        if subject.id == object_.id:
+            raise ValidationFailed({"object": ["An actor cannot be in a relation with itself."]})
+        valid_from = data.get("valid_from", relation.valid_from)
+        valid_until = data.get("valid_until", relation.valid_until)
+        if valid_from and valid_until and valid_until < valid_from:
+            raise ValidationFailed({"valid_until": ["Must not be before valid_from."]})
+        self.apply_references(relation, data, found, creating=creating, tracked=tracked)
+        copy_fields(relation, data, ("kind",))
+        relation.valid_from, relation.valid_until = valid_from, valid_until
+        if creating or "source" in data:
+            relation.source = plain_source(data["source"]) if data.get("source") else None
 
 
-def update_relation(session: Session, relation: ActorRelation, changes: dict[str, Any]) -> ActorRelation:
-    before = HISTORY.snapshot(relation)
-    _apply(session, relation, changes, creating=False)
-    HISTORY.updated(session, relation, before)
-    session.commit()
-    return relation
-
-
-def delete_relation(session: Session, relation: ActorRelation) -> None:
-    HISTORY.deleted(session, relation)
-    session.delete(relation)
-    session.commit()
-
-
-def _apply(session: Session, relation: ActorRelation, data: dict[str, Any], *, creating: bool) -> None:
-    references = FieldReferences(session)
-    subject = references.resolve(Actor, data["subject"], "subject", "actor") if "subject" in data else None
-    object_ = references.resolve(Actor, data["object"], "object", "actor") if "object" in data else None
-    references.raise_if_any()
-    subject = subject or relation.subject
-    object_ = object_ or relation.object
-    if subject.id == object_.id:
-        raise ValidationFailed({"object": ["An actor cannot be in a relation with itself."]})
-    valid_from = data.get("valid_from", relation.valid_from)
-    valid_until = data.get("valid_until", relation.valid_until)
-    if valid_from and valid_until and valid_until < valid_from:
-        raise ValidationFailed({"valid_until": ["Must not be before valid_from."]})
-    relation.subject, relation.subject_id = subject, subject.id
-    relation.object, relation.object_id = object_, object_.id
-    if "kind" in data:
-        relation.kind = data["kind"]
-    relation.valid_from, relation.valid_until = valid_from, valid_until
-    if creating or "source" in data:
-        relation.source = plain_source(data["source"]) if data.get("source") else None
+WRITES = RelationWrites(
+    ActorRelation, NOUN, HISTORY, One("subject", Actor, "actor"), One("object", Actor, "actor")
+)
+record_relation = WRITES.create
+update_relation = WRITES.update
+delete_relation = WRITES.delete
