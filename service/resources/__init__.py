@@ -1,4 +1,5 @@
-"""The resources, one folder each: models, schemas, service (the domain logic) and routes."""
+"""The resources, one folder each: models, schemas, service (the domain logic) and routes;
+`records` is the create, update and delete they share."""
 
 from __future__ import annotations
 

@@ -11,12 +11,13 @@ from service.data.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.references.lookup import get_by_reference
 from service.resources.actors.models import Actor
 from service.resources.actors.schemas import ActorSchema
+from service.resources.records import SluggedWrites
 from service.resources.revisions.service import History
-from service.resources.slugged import create_slugged, delete_slugged, update_slugged
 from service.values.folding import fold
 
 NOUN = "actor"
 HISTORY = History("actor", ActorSchema)
+WRITES = SluggedWrites(Actor, NOUN, HISTORY)
 BY_SLUG = SortOrder("actors", "slug", (Actor.slug,))
 
 
@@ -38,12 +39,8 @@ def get_actor(session: Session, reference: str, *, for_update: bool = False) -> 
 def create_actor(session: Session, data: dict[str, Any]) -> Actor:
     data.setdefault("aliases", [])
     data.setdefault("links", [])
-    return create_slugged(session, Actor, data, NOUN, HISTORY)
+    return WRITES.create(session, data)
 
 
-def update_actor(session: Session, actor: Actor, changes: dict[str, Any]) -> Actor:
-    return update_slugged(session, actor, changes, NOUN, HISTORY)  # type: ignore[no-any-return]
-
-
-def delete_actor(session: Session, actor: Actor) -> None:
-    delete_slugged(session, actor, NOUN, HISTORY)
+update_actor = WRITES.update
+delete_actor = WRITES.delete

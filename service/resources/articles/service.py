@@ -164,7 +164,7 @@ def update_draft(session: Session, draft: ArticleDraft, changes: dict[str, Any])
     if changes.get("relayed_by") is not None:
         relayed = references.resolve(Actor, changes["relayed_by"], "relayed_by", "actor")
     if changes.get("event") is not None:
-        event = references.get(Event, changes["event"], "event", "event")
+        event = references.resolve(Event, changes["event"], "event", "event")
     positions = []
     for index, item in enumerate(changes.get("positions") or []):
         topic = references.resolve(Topic, item["topic"], f"positions.{index}.topic", "topic")

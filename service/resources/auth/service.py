@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from service.data.base import utcnow
 from service.data.pagination import Page, PageRequest, SortOrder, fetch_page
-from service.problems import Conflict, NotFound
-from service.references.lookup import parse_uuid
+from service.problems import Conflict
+from service.references.lookup import get_by_reference
 from service.resources.auth.models import ApiKey
 from service.web.roles import Role
 
@@ -46,11 +46,7 @@ def list_keys(session: Session, filters: dict[str, Any], page: PageRequest) -> P
 
 
 def get_key(session: Session, key_id: str) -> ApiKey:
-    parsed = parse_uuid(key_id)
-    key = session.get(ApiKey, parsed) if parsed else None
-    if key is None:
-        raise NotFound(f"No API key with id '{key_id}'.")
-    return key
+    return get_by_reference(session, ApiKey, key_id, "API key")
 
 
 def revoke_key(session: Session, key: ApiKey) -> ApiKey:

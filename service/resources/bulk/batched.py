@@ -3,11 +3,12 @@ one multi-row write per table, revision numbers taken once per batch.
 
 Record by record, an import goes through the ORM's flush and a revision each (about 1,000
 statements or 150 events a second); a file of a million statements needs the database's bulk
-path. A line is still made into its record by the same function a create request uses
-(`new_statement`, `new_event`), so it gets the same checks and messages; only where references
-come from and how rows are written differ:
+path. A line is still made into its record by the same writes a create request goes through
+(`Writes.new` in service/resources/records.py), so it gets the same checks and messages; only
+where references come from and how rows are written differ:
 
-1. `add`: a first pass over the line notes the references it names (`CollectedReferences`).
+1. `add`: a first pass over the line notes the references it names (`Writes.find_references`
+   with `CollectedReferences`).
 2. `flush`: each kind's references of the whole batch are found with one query, and a second
    pass makes each line's record from them (`KnownReferences`), without adding it to the session.
 3. The records' rows, taken from the mapping (`table_rows`), are written with COPY on
@@ -20,7 +21,6 @@ through the record-by-record path, so each bad line is named.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,10 +53,6 @@ def conflict(detail: object) -> str:
     return f"Conflicts with a record already there: {detail}"
 
 
-class _Collected(Exception):
-    """Ends the first pass over a line: its references are all noted."""
-
-
 class CollectedReferences(FieldReferences):
     """The first pass: notes each reference a line names (by model) and finds none of them."""
 
@@ -64,15 +60,10 @@ class CollectedReferences(FieldReferences):
         super().__init__(session)
         self.wanted = wanted
 
-    def find(self, model: Any, reference: str) -> Any:
+    def resolve(self, model: Any, reference: str | uuid.UUID, field: str, noun: str) -> Any:
+        """Notes the reference and finds nothing, without a message: the second pass reports them."""
         self.wanted.setdefault(model, set()).add(reference)
         return None
-
-    def find_id(self, model: Any, record_id: uuid.UUID) -> Any:
-        return self.find(model, record_id)  # type: ignore[arg-type]
-
-    def raise_if_any(self) -> None:
-        raise _Collected
 
 
 class KnownReferences(FieldReferences):
@@ -83,11 +74,8 @@ class KnownReferences(FieldReferences):
         super().__init__(session)
         self.known = known
 
-    def find(self, model: Any, reference: str) -> Any:
+    def find(self, model: Any, reference: str | uuid.UUID) -> Any:
         return self.known[model].get(reference)
-
-    def find_id(self, model: Any, record_id: uuid.UUID) -> Any:
-        return self.known[model].get(record_id)
 
 
 def find_references(session: Session, model: Any, references: set[Any], known: dict[Any, Any]) -> None:
@@ -96,7 +84,7 @@ def find_references(session: Session, model: Any, references: set[Any], known: d
     wanted = references - known.keys()
     if not wanted:
         return
-    ids = {reference: parsed for reference in wanted if (parsed := _as_id(reference)) is not None}
+    ids = {reference: parsed for reference in wanted if (parsed := parse_uuid(reference)) is not None}
     slugs = {reference for reference in wanted - ids.keys() if isinstance(reference, str)}
     condition = model.id.in_(set(ids.values()))
     if slugs and hasattr(model, "slug"):
@@ -106,11 +94,6 @@ def find_references(session: Session, model: Any, references: set[Any], known: d
     by_slug = {getattr(record, "slug", None): record for record in found}
     known.update({reference: by_id[parsed] for reference, parsed in ids.items() if parsed in by_id})
     known.update({slug: by_slug[slug] for slug in slugs if slug in by_slug})
-
-
-def _as_id(reference: uuid.UUID | str) -> uuid.UUID | None:
-    """A reference as the id it is (None for a slug)."""
-    return reference if isinstance(reference, uuid.UUID) else parse_uuid(reference)
 
 
 @dataclass
@@ -128,12 +111,11 @@ class RecordBatch:
     """The lines of one kind of record in an import, written `BATCH_SIZE` at a time."""
 
     def __init__(self, session: Session, record_type: RecordType) -> None:
-        assert record_type.history is not None
-        assert record_type.new_record is not None
+        assert record_type.writes is not None
         self.session = session
         self.model = record_type.model
-        self.history = record_type.history
-        self.new_record = record_type.new_record
+        self.writes = record_type.writes
+        self.history = record_type.writes.history
         self.record_one = record_type.record  # for batches the database refuses
         self.pending: list[PendingLine] = []
         self.pending_ids: set[uuid.UUID] = set()
@@ -143,10 +125,8 @@ class RecordBatch:
     def add(self, data: dict[str, Any], outcome: Any) -> None:
         """Queue a line; `outcome.id` or `outcome.errors` is set when its batch is written."""
         wanted: dict[Any, set[Any]] = {}
-        with contextlib.suppress(_Collected, ValidationFailed):  # its errors come in the second pass
-            collected = CollectedReferences(self.session, wanted)
-            self.new_record(self.session, dict(data), collected, tracked=False)
-        own = {_as_id(reference) for reference in wanted.get(self.model, ())}
+        self.writes.find_references(CollectedReferences(self.session, wanted), data)
+        own = {parse_uuid(reference) for reference in wanted.get(self.model, ())}
         if own & self.pending_ids:
             self.flush()  # it refers to a record of this batch (an event's parent): write that first
         for model, references in wanted.items():
@@ -196,7 +176,7 @@ class RecordBatch:
         for item in batch:
             try:
                 # Untracked: its rows are written here, not by the session's flush.
-                item.record = self.new_record(
+                item.record = self.writes.new(
                     self.session, dict(item.data), KnownReferences(self.session, self.known), tracked=False
                 )
             except ValidationFailed as exc:

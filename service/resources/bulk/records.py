@@ -6,28 +6,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from marshmallow import Schema, fields
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from service.references.lookup import FieldReferences
 from service.resources.actors.models import Actor
 from service.resources.actors.schemas import ActorSchema
 from service.resources.actors.service import create_actor
 from service.resources.events.models import Event
 from service.resources.events.schemas import EventCreateSchema, EventSchema
-from service.resources.events.service import EVENT_REFERENCES, new_event, record_event
-from service.resources.events.service import HISTORY as EVENT_HISTORY
+from service.resources.events.service import EVENT_REFERENCES, record_event
+from service.resources.events.service import WRITES as EVENT_WRITES
+from service.resources.records import Writes
 from service.resources.relations.models import ActorRelation
 from service.resources.relations.schemas import RelationCreateSchema, RelationSchema
 from service.resources.relations.service import record_relation, with_actors
-from service.resources.revisions.service import History
 from service.resources.statements.models import Statement
 from service.resources.statements.schemas import StatementCreateSchema, StatementSchema
-from service.resources.statements.service import HISTORY as STATEMENT_HISTORY
-from service.resources.statements.service import new_statement, record_statement, with_references
+from service.resources.statements.service import WRITES as STATEMENT_WRITES
+from service.resources.statements.service import record_statement, with_references
 from service.resources.topics.models import Topic
 from service.resources.topics.schemas import TopicSchema
 from service.resources.topics.service import create_topic
@@ -79,19 +78,6 @@ def _with_id(create_schema: type[Schema]) -> type[Schema]:
     )
 
 
-class NewRecord(Protocol):
-    """`new_statement`, `new_event`: the record a create request describes, unsaved."""
-
-    def __call__(
-        self,
-        session: Session,
-        data: dict[str, Any],
-        references: FieldReferences | None = None,
-        *,
-        tracked: bool = True,
-    ) -> Any: ...
-
-
 @dataclass(frozen=True)
 class RecordType:
     name: str  # as in a line's "type"
@@ -101,9 +87,15 @@ class RecordType:
     read_as: type[Schema]
     record: Callable[[Session, dict[str, Any]], Any]
     query: Callable[[], Select[Any]]
-    # Kinds a file holds by the hundred thousand are imported in batches (see `batched`).
-    history: History | None = None
-    new_record: NewRecord | None = None
+    # Kinds a file holds by the hundred thousand are imported in batches (see `batched`), with
+    # the writes of their create requests.
+    writes: Writes[Any] | None = None
+
+    @property
+    def new_record(self) -> Callable[..., Any] | None:
+        """What a batch makes each line's record with (`Writes.new`); None for kinds imported
+        line by line."""
+        return None if self.writes is None else self.writes.new
 
     def line(self, record: Any, schema: Schema) -> dict[str, Any]:
         shown = self.to_line(schema.dump(record))
@@ -136,8 +128,7 @@ TYPES = [
         _with_id(EventCreateSchema),
         record_event,
         lambda: select(Event).options(*EVENT_REFERENCES),
-        EVENT_HISTORY,
-        new_event,
+        EVENT_WRITES,
     ),
     RecordType(
         "statement",
@@ -147,8 +138,7 @@ TYPES = [
         _with_id(StatementCreateSchema),
         record_statement,
         lambda: with_references(select(Statement)),
-        STATEMENT_HISTORY,
-        new_statement,
+        STATEMENT_WRITES,
     ),
     RecordType(
         "relation",

@@ -8,16 +8,17 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload, with_expression
 
-from service.data.base import assign, new_id
 from service.data.pagination import Page, PageRequest, SortOrder, fetch_page
 from service.data.search import register_searchable, relevance_order, searched
-from service.problems import NotFound, ValidationFailed
+from service.problems import ValidationFailed
 from service.references.embedded import ACTOR_REFERENCE, EVENT_REFERENCE, TOPIC_REFERENCE
-from service.references.lookup import FieldReferences, parse_uuid
-from service.references.referrers import count_where, ensure_unreferenced, register_referrer
+from service.references.filters import ReferenceFilter, ReferenceFilters
+from service.references.lookup import FieldReferences, get_by_reference
+from service.references.referrers import count_where, register_referrer
 from service.resources.actors.models import Actor
 from service.resources.events.models import Event, EventParticipant, event_topics
 from service.resources.events.schemas import EventSchema
+from service.resources.records import Embedded, Found, Many, One, Rows, Writes, copy_fields
 from service.resources.revisions.service import History
 from service.resources.topics.models import Topic
 from service.values.dates import changed_world_date, period_end, plain_source, range_end, range_start
@@ -30,6 +31,7 @@ ORDERS = {
     "start": SortOrder("events", "start", (Event.start_at, Event.id)),
 }
 MAX_PARENT_DEPTH = 100
+LOCATION = Embedded("location", ("name", "country_code", "lat", "lon"))
 
 register_referrer("actors", "event_participations", count_where(EventParticipant.actor_id))
 register_referrer("topics", "events", count_where(event_topics.c.topic_id))
@@ -48,23 +50,30 @@ def _with_references(statement: Select[Any]) -> Select[Any]:
     return statement.options(*_LOAD)
 
 
+# Filters that name a record, by id or slug.
+REFERENCE_FILTERS = ReferenceFilters(
+    ReferenceFilter(
+        "participant",
+        Actor,
+        "actor",
+        lambda actor_id: Event.id.in_(
+            select(EventParticipant.event_id).where(EventParticipant.actor_id == actor_id)
+        ),
+    ),
+    ReferenceFilter(
+        "topic",
+        Topic,
+        "topic",
+        lambda topic_id: Event.id.in_(
+            select(event_topics.c.event_id).where(event_topics.c.topic_id == topic_id)
+        ),
+    ),
+)
+
+
 def list_events(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Event]:
-    statement = _with_references(select(Event))
-    references = FieldReferences(session)
-    participant_id = topic_id = None
-    if ref := filters.get("participant"):
-        participant_id = references.resolve_id(Actor, ref, "participant", "actor")
-    if ref := filters.get("topic"):
-        topic_id = references.resolve_id(Topic, ref, "topic", "topic")
-    references.raise_if_any()
-    if participant_id is not None:
-        statement = statement.where(
-            Event.id.in_(select(EventParticipant.event_id).where(EventParticipant.actor_id == participant_id))
-        )
-    if topic_id is not None:
-        statement = statement.where(
-            Event.id.in_(select(event_topics.c.event_id).where(event_topics.c.topic_id == topic_id))
-        )
+    references = REFERENCE_FILTERS.resolve(session, filters)  # 422 first, for one that names no record
+    statement = REFERENCE_FILTERS.where(_with_references(select(Event)), references.shape)
     if kind := filters.get("kind"):
         statement = statement.where(Event.kind == kind)
     if country_code := filters.get("country_code"):
@@ -74,6 +83,7 @@ def list_events(session: Session, filters: dict[str, Any], page: PageRequest) ->
     if (until := filters.get("until")) is not None:
         statement = statement.where(Event.start_at < range_end(until))
     statement, sort, relevance, searched_for = searched(session, statement, filters, "-start")
+    parameters = {**references.values, **searched_for}
     if relevance is not None:  # each event answers its relevance
         statement = statement.options(with_expression(Event.relevance, relevance))
     if relevance is not None and sort == "relevance":
@@ -84,138 +94,74 @@ def list_events(session: Session, filters: dict[str, Any], page: PageRequest) ->
             order,
             page,
             key_of=lambda found: (found.relevance, found.id),
-            parameters=searched_for,
+            parameters=parameters,
         )
-    return fetch_page(session, statement, ORDERS[sort], page, parameters=searched_for)
+    return fetch_page(session, statement, ORDERS[sort], page, parameters=parameters)
 
 
 def get_event(session: Session, event_id: str, *, for_update: bool = False) -> Event:
     """An event by its id (a path parameter): 404 when there is none.
 
     `for_update` locks its row until the transaction ends."""
-    parsed = parse_uuid(event_id)
-    statement = _with_references(select(Event)).where(Event.id == parsed)
-    if for_update:
-        statement = statement.with_for_update(of=Event).execution_options(populate_existing=True)
-    event: Event | None = session.scalars(statement).unique().one_or_none() if parsed else None
-    if event is None:
-        raise NotFound(f"No event with id '{event_id}'.")
-    return event
+    return get_by_reference(session, Event, event_id, NOUN, for_update=for_update, options=_LOAD)
 
 
-def new_event(
-    session: Session, data: dict[str, Any], references: FieldReferences | None = None, *, tracked: bool = True
-) -> Event:
-    """The event a create request describes, not yet added to the session (422 if it cannot
-    be). `references` resolves its participants, topics and parent (by default, one query each)."""
-    event = Event(id=data.pop("id", None) or new_id())
-    _apply(session, event, data, creating=True, references=references, tracked=tracked)
-    return event
-
-
-def record_event(session: Session, data: dict[str, Any]) -> Event:
-    event = new_event(session, data)
-    session.add(event)
-    HISTORY.created(session, event)
-    session.commit()
-    return event
-
-
-def update_event(session: Session, event: Event, changes: dict[str, Any]) -> Event:
-    before = HISTORY.snapshot(event)
-    _apply(session, event, changes, creating=False)
-    HISTORY.updated(session, event, before)
-    session.commit()
-    return event
-
-
-def delete_event(session: Session, event: Event) -> None:
-    ensure_unreferenced(session, "events", event.id, NOUN)
-    HISTORY.deleted(session, event)
-    session.delete(event)
-    session.commit()
-
-
-def _apply(
-    session: Session,
-    event: Event,
-    data: dict[str, Any],
-    *,
-    creating: bool,
-    references: FieldReferences | None = None,
-    tracked: bool = True,
-) -> None:
-    """Validate what the request sets against the data, then set it (all or nothing)."""
-    references = references if references is not None else FieldReferences(session)
-    participants: list[EventParticipant] | None = None
-    topics: list[Topic] | None = None
-    parent: Event | None = None
-    if "participants" in data:
-        # Keep the rows of actors that stay (same key), so the flush updates rather than re-inserts.
-        existing = {p.actor_id: p for p in ([] if creating else event.participants)}
-        participants = []
-        for index, item in enumerate(data["participants"] or []):
-            actor = references.resolve(Actor, item["actor"], f"participants.{index}.actor", "actor")
-            if actor is not None and any(p.actor_id == actor.id for p in participants):
-                references.reject(
-                    f"participants.{index}.actor", "This actor already takes part in the event."
-                )
-            elif actor is not None:
-                participant = existing.get(actor.id)
-                if participant is None:
-                    participant = EventParticipant(actor_id=actor.id)
-                    assign(participant, "actor", actor, tracked=tracked)
-                participant.role = item["role"]
-                participants.append(participant)
-    if "topics" in data:
-        topics = []
-        for index, ref in enumerate(data["topics"] or []):
-            topic = references.resolve(Topic, ref, f"topics.{index}", "topic")
-            if topic is not None and topic not in topics:
-                topics.append(topic)
-    if data.get("parent") is not None:
-        parent = references.get(Event, data["parent"], "parent", "event")
+class EventWrites(Writes[Event]):
+    def prepare(
+        self,
+        session: Session,
+        event: Event,
+        data: dict[str, Any],
+        found: Found,
+        references: FieldReferences,
+        *,
+        creating: bool,
+    ) -> None:
+        parent = found["parent"]
         # A new event has no descendants yet, so only an existing one can be made part of itself.
         if parent is not None and not creating and _would_cycle(session, event.id, parent):
             references.reject("parent", "This parent would make the event part of itself.")
-    references.raise_if_any()
 
-    start = changed_world_date(data, "start_at", "start_precision", event.start_at, event.start_precision)
-    end = changed_world_date(data, "end_at", "end_precision", event.end_at, event.end_precision)
-    if start is None:
-        raise ValidationFailed({"start": ["An event needs a start."]})
-    if end is not None and end[0] < start[0]:
-        raise ValidationFailed({"end": ["The end must not be before the start."]})
+    def apply(
+        self, event: Event, data: dict[str, Any], found: Found, *, creating: bool, tracked: bool
+    ) -> None:
+        start = changed_world_date(data, "start_at", "start_precision", event.start_at, event.start_precision)
+        end = changed_world_date(data, "end_at", "end_precision", event.end_at, event.end_precision)
+        if start is None:
+            raise ValidationFailed({"start": ["An event needs a start."]})
+        if end is not None and end[0] < start[0]:
+            raise ValidationFailed({"end": ["The end must not be before the start."]})
+        copy_fields(event, data, ("title", "kind", "description"))
+        if creating or "sources" in data:
+            event.sources = [plain_source(source) for source in data.get("sources") or []]
+        LOCATION.apply(event, data)
+        event.start_at, event.start_precision = start
+        event.end_at, event.end_precision = end if end is not None else (None, None)
+        event.ends_before = period_end(*(end or start))
+        self.apply_references(event, data, found, creating=creating, tracked=tracked)
 
-    for name in ("title", "kind", "description"):
-        if name in data:
-            setattr(event, name, data[name])
-    if creating or "sources" in data:
-        event.sources = [plain_source(source) for source in data.get("sources") or []]
-    if "location" in data:
-        location = data["location"] or {}
-        event.location_name = location.get("name")
-        event.location_country_code = location.get("country_code")
-        event.location_lat = location.get("lat")
-        event.location_lon = location.get("lon")
-    event.start_at, event.start_precision = start
-    event.end_at, event.end_precision = end if end is not None else (None, None)
-    event.ends_before = period_end(*(end or start))
-    if participants is not None:
-        # In the order they are loaded in, so that answers to writes and reads agree.
-        ordered = sorted(participants, key=lambda p: (p.role.value, p.actor_id.hex))
-        assign(event, "participants", ordered, tracked=tracked)
-    elif creating:
-        assign(event, "participants", [], tracked=tracked)
-    if topics is not None:
-        assign(event, "topics", sorted(topics, key=lambda topic: topic.slug), tracked=tracked)
-    elif creating:
-        assign(event, "topics", [], tracked=tracked)
-    if "parent" in data:
-        assign(event, "parent", parent, tracked=tracked)
-        event.parent_id = parent.id if parent is not None else None
-    elif creating:
-        assign(event, "parent", None, tracked=tracked)
+
+WRITES = EventWrites(
+    Event,
+    NOUN,
+    HISTORY,
+    Rows(
+        "participants",
+        key="actor",
+        model=Actor,
+        noun="actor",
+        row_model=EventParticipant,
+        values=("role",),
+        twice="This actor already takes part in the event.",
+        order=lambda participant: (participant.role.value, participant.actor_id.hex),
+    ),
+    Many("topics", Topic, "topic", order=lambda topic: topic.slug),
+    One("parent", Event, "event"),
+)
+new_event = WRITES.new
+record_event = WRITES.create
+update_event = WRITES.update
+delete_event = WRITES.delete
 
 
 def _would_cycle(session: Session, event_id: uuid.UUID, parent: Event) -> bool:

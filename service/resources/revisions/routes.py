@@ -13,7 +13,7 @@ from flask.views import MethodView
 from service.data.pagination import Page, PageRequest
 from service.data.sessions import get_session
 from service.problems import NotFound
-from service.references.lookup import find_by_reference, parse_uuid, unknown_reference
+from service.references.lookup import find_by_reference, parse_uuid, unknown
 from service.resources.revisions import service
 from service.resources.revisions.models import Revision
 from service.resources.revisions.schemas import ChangeFeedQuerySchema, ChangeFeedSchema, RevisionSchema
@@ -48,9 +48,9 @@ def record_id_for(model: Any, reference: str, noun: str) -> uuid.UUID:
     record_id = parse_uuid(reference)
     if record_id is not None:
         return record_id
-    record = find_by_reference(get_session(), model, reference) if hasattr(model, "slug") else None
-    if record is None:
-        raise NotFound(unknown_reference(noun, reference))
+    record = find_by_reference(get_session(), model, reference)
+    if record is None:  # whatever the kind, a live record is sought by id or slug here
+        raise NotFound(unknown(noun, reference, by_slug=True))
     return record.id  # type: ignore[no-any-return]
 
 
