@@ -88,7 +88,8 @@ class EventRefSchema(Schema):
 class EmbeddedReference:
     """One kind of embedded reference: the schema that answers it, and the columns it needs of
     the record referred to, which are that schema's fields. Loading only those spares decoding
-    every actor's aliases and links (JSON) many times a page."""
+    every actor's aliases and links (JSON) many times a page. Its writer is made from the same
+    fields (service/fast/answers.py: reference_writer)."""
 
     schema: type[Schema]
 

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
-from service.fast.answers import HandWrittenDump, instant, write_actor_ref, write_event_ref, write_topic_ref
+from service.fast.answers import ACTOR_REF, AS_TEXT, EVENT_REF, TOPIC_REF, HandWrittenDump, Writing, writes
 from service.references.embedded import ActorRefSchema, EventRefSchema, TopicRefSchema
 from service.resources.actors.models import ActorKind
 from service.resources.events.schemas import EventSchema
@@ -325,39 +325,42 @@ class ShiftSchema(HandWrittenDump):
         },
     )
 
-    def represent(self, shift: Any) -> dict[str, Any]:
-        # A busy actor's page has over a thousand events between its shifts: written directly,
-        # not field by field (service/fast/answers.py).
-        return {
-            "topic": write_topic_ref(shift.topic),
-            "from": _represent_end(shift.start),
-            "to": _represent_end(shift.end),
-            "delta": float(shift.delta),
-            "direction": shift.direction,
-            "days": shift.days,
-            "events_between": [
-                {
-                    "event": write_event_ref(picked.event),
-                    "reasons": list(picked.reasons),
-                    "mentioned_actors": [write_actor_ref(actor) for actor in picked.mentioned_actors],
-                }
-                for picked in shift.events_between
-            ],
-        }
+
+@writes(ShiftSchema)
+def write_shift(shift: Any, writing: Writing = AS_TEXT) -> dict[str, Any]:
+    """What ShiftSchema dumps: written directly, not field by field, as a busy actor's page has
+    over a thousand events between its shifts."""
+    return {
+        "topic": TOPIC_REF(shift.topic, writing),
+        "from": write_shift_end(shift.start, writing),
+        "to": write_shift_end(shift.end, writing),
+        "delta": float(shift.delta),
+        "direction": shift.direction,
+        "days": shift.days,
+        "events_between": [
+            {
+                "event": EVENT_REF(picked.event, writing),
+                "reasons": list(picked.reasons),
+                "mentioned_actors": [ACTOR_REF(actor, writing) for actor in picked.mentioned_actors],
+            }
+            for picked in shift.events_between
+        ],
+    }
 
 
-def _represent_end(end: Any) -> dict[str, Any]:
+@writes(ShiftEndSchema)
+def write_shift_end(end: Any, writing: Writing = AS_TEXT) -> dict[str, Any]:
     """What ShiftEndSchema dumps."""
     statement = end.statement
     return {
         "value": float(end.value),
-        "said_at": instant(end.said_at),
+        "said_at": writing.instant(end.said_at),
         "said_at_precision": end.precision.value,
         "statement": {
-            "id": str(statement.id),
+            "id": writing.uuid(statement.id),
             "kind": str(statement.kind),
             "excerpt": _excerpt(statement.text),
-            "said_at": instant(statement.said_at),
+            "said_at": writing.instant(statement.said_at),
             "said_at_precision": statement.said_at_precision.value,
             "source_url": statement.source_url,
         },

@@ -4,14 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from service.fast.answers import (
-    AS_TEXT,
-    HandWrittenDump,
-    Writing,
-    write_actor_ref,
-    write_event_ref,
-    write_topic_ref,
-)
+from service.fast.answers import ACTOR_REF, AS_TEXT, EVENT_REF, TOPIC_REF, HandWrittenDump, Writing, writes
 from service.references.embedded import ActorRefSchema, EventRefSchema, TopicRefSchema
 from service.resources.statements.models import StatementKind
 from service.values.dates import Precision, WorldDate, validate_range
@@ -300,17 +293,24 @@ class StatementSchema(HandWrittenDump):
     created_at = fields.DateTime(required=True, metadata={"description": "When recorded (UTC)."})
     updated_at = fields.DateTime(required=True, metadata={"description": "When last changed (UTC)."})
 
-    def represent(self, statement: Any) -> dict[str, Any]:
-        return represent_statement(
-            statement,
-            write_actor_ref(statement.actor),
-            write_event_ref(statement.event) if statement.event is not None else None,
-            [
-                represent_position(write_topic_ref(position.topic), position.value, position.confidence)
-                for position in statement.positions
-            ],
-            [write_actor_ref(actor) for actor in statement.mentions],
-        )
+
+@writes(StatementSchema)
+def write_statement(statement: Any, writing: Writing = AS_TEXT) -> dict[str, Any]:
+    """What StatementSchema dumps of an ORM record (its references loaded)."""
+    return represent_statement(
+        statement,
+        ACTOR_REF(statement.actor, writing),
+        None if statement.event is None else EVENT_REF(statement.event, writing),
+        [write_position(position, writing) for position in statement.positions],
+        [ACTOR_REF(actor, writing) for actor in statement.mentions],
+        writing,
+    )
+
+
+@writes(PositionSchema)
+def write_position(position: Any, writing: Writing = AS_TEXT) -> dict[str, Any]:
+    """What PositionSchema dumps of an ORM record."""
+    return represent_position(TOPIC_REF(position.topic, writing), position.value, position.confidence)
 
 
 def represent_position(topic: dict[str, Any], value: float, confidence: float) -> dict[str, Any]:

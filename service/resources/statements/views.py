@@ -8,8 +8,8 @@ statement with its actor, event, positions and mentions in one query (a row for 
 statement's columns repeated); a list reads its page with actor and event (joined around the
 cut page), then the positions and mentions of the whole page in one more, with the ids as
 parameters. Each query is built once, as a ReadQuery (service/fast/driver.py: on PostgreSQL it runs on
-the driver's cursor). The answers are written from the rows by the functions that write
-StatementSchema's dump of an ORM record.
+the driver's cursor). The answers are written from the rows by the writers that write
+StatementSchema's dump of an ORM record (service/fast/answers.py's registry).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, Subquery, bindparam, case, literal
 from sqlalchemy.orm import Session
 
 from service.data.dialects import in_ids
-from service.fast.answers import AS_VALUES, Represented, write_event_reference, write_reference
+from service.fast.answers import AS_VALUES, Represented, reference_writer
 from service.fast.driver import ReadQuery
 from service.references.embedded import ACTOR_REFERENCE, EVENT_REFERENCE, TOPIC_REFERENCE, labelled
 from service.resources.actors.models import Actor
@@ -36,10 +36,14 @@ from service.resources.topics.models import Topic
 ACTOR, EVENT, PART = "actor_ref", "event_ref", "part_ref"
 
 
-# The columns each embedded reference shows.
+# The columns each embedded reference shows, and its writer reading them from a row.
 ACTOR_COLUMNS = ACTOR_REFERENCE.columns(Actor)
 TOPIC_COLUMNS = TOPIC_REFERENCE.columns(Topic)
 EVENT_COLUMNS = EVENT_REFERENCE.columns(Event)
+_ACTOR_OF_ROW = reference_writer(ACTOR_REFERENCE, ACTOR)
+_EVENT_OF_ROW = reference_writer(EVENT_REFERENCE, EVENT)
+_TOPIC_OF_PART = reference_writer(TOPIC_REFERENCE, PART)
+_ACTOR_OF_PART = reference_writer(ACTOR_REFERENCE, PART)
 
 
 def as_rows(statement: Select[Any], relevance: Any = None) -> Select[Any]:
@@ -143,26 +147,17 @@ def _answers(rows: Sequence[Any], parts: Sequence[Any]) -> list[Represented]:
     positions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     mentions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for found in parts:
-        named = write_reference(found.part_ref_id, found.part_ref_slug, found.part_ref_name, AS_VALUES)
         if found.part == "position":
-            positions[found.statement_id.int].append(represent_position(named, found.value, found.confidence))
+            topic = _TOPIC_OF_PART(found, AS_VALUES)
+            positions[found.statement_id.int].append(represent_position(topic, found.value, found.confidence))
         else:
-            mentions[found.statement_id.int].append(named)
+            mentions[found.statement_id.int].append(_ACTOR_OF_PART(found, AS_VALUES))
     return [
         Represented(
             represent_statement(
                 row,
-                write_reference(row.actor_ref_id, row.actor_ref_slug, row.actor_ref_name, AS_VALUES),
-                None
-                if row.event_id is None
-                else write_event_reference(
-                    row.event_ref_id,
-                    row.event_ref_title,
-                    row.event_ref_kind,
-                    row.event_ref_start_at,
-                    row.event_ref_start_precision,
-                    AS_VALUES,
-                ),
+                _ACTOR_OF_ROW(row, AS_VALUES),
+                None if row.event_id is None else _EVENT_OF_ROW(row, AS_VALUES),
                 positions[row.id.int],
                 mentions[row.id.int],
                 AS_VALUES,
