@@ -328,6 +328,32 @@ def represent_statement(
 ) -> dict[str, Any]:
     """What StatementSchema dumps, from a statement's columns (as attributes of an ORM record or
     a row) and its references, already written."""
+    return {
+        "id": writing.uuid(statement.id),
+        "actor": actor,
+        "text": statement.text,
+        "kind": statement.kind.value,
+        "said_at": writing.instant(statement.said_at),
+        "said_at_precision": statement.said_at_precision.value,
+        "language": statement.language,
+        "source": _represent_source(statement, writing),
+        "reposted_from": optional_object(
+            {
+                "name": statement.reposted_from_name,
+                "handle": statement.reposted_from_handle,
+                "url": statement.reposted_from_url,
+            }
+        ),
+        "event": event,
+        "positions": positions,
+        "mentions": mentions,
+        "article": _represent_article(statement, writing),
+        "created_at": writing.instant(statement.created_at),
+        "updated_at": writing.instant(statement.updated_at),
+    }
+
+
+def _represent_source(statement: Any, writing: Writing) -> dict[str, Any] | None:
     source = optional_object(
         {
             "url": statement.source_url,
@@ -339,35 +365,16 @@ def represent_statement(
     )
     if source is not None and source["published_at"] is not None:
         source["published_at"] = writing.instant(source["published_at"])
-    article = None
-    if statement.article_id is not None:
-        article = {
-            "id": writing.uuid(statement.article_id),
-            "span_start": statement.article_span_start,
-            "span_end": statement.article_span_end,
-        }
+    return source
+
+
+def _represent_article(statement: Any, writing: Writing) -> dict[str, Any] | None:
+    if statement.article_id is None:
+        return None
     return {
-        "id": writing.uuid(statement.id),
-        "actor": actor,
-        "text": statement.text,
-        "kind": statement.kind.value,
-        "said_at": writing.instant(statement.said_at),
-        "said_at_precision": statement.said_at_precision.value,
-        "language": statement.language,
-        "source": source,
-        "reposted_from": optional_object(
-            {
-                "name": statement.reposted_from_name,
-                "handle": statement.reposted_from_handle,
-                "url": statement.reposted_from_url,
-            }
-        ),
-        "event": event,
-        "positions": positions,
-        "mentions": mentions,
-        "article": article,
-        "created_at": writing.instant(statement.created_at),
-        "updated_at": writing.instant(statement.updated_at),
+        "id": writing.uuid(statement.article_id),
+        "span_start": statement.article_span_start,
+        "span_end": statement.article_span_end,
     }
 
 
