@@ -44,7 +44,7 @@ class Writing:
     As text (`AS_TEXT`), it is exactly what the schema's dump gives, to store, compare and hash.
     As the values they are (`AS_VALUES`, instants in UTC), for an answer that only goes out as
     JSON: orjson writes them as the same text, in C, where `str` of a UUID and `isoformat` are
-    Python calls (bench/README.md). Compared by identity: a writer asks `is` which it was given."""
+    Python calls. Compared by identity: a writer asks `is` which it was given."""
 
     uuid: Callable[[Any], Any]
     instant: Callable[[datetime], Any]

@@ -1,14 +1,13 @@
 """Statements as GET and the list answer them, read as rows rather than ORM objects.
 
 An answer needs a statement's columns and the id, slug and name (or title) of what it refers
-to. Loading them as ORM objects cost most of a list's time (instances, identity map, state
-and collections: bench/README.md); read as rows they cost a third. Each round trip to the
-database costs about as much again as reading a row, so there are few: GET reads the
+to. Loading them as ORM objects (instances, identity map, state and collections) costs more
+than the database's work, so they are read as rows; and round trips are few: GET reads the
 statement with its actor, event, positions and mentions in one query (a row for each part, the
 statement's columns repeated); a list reads its page with actor and event (joined around the
 cut page), then the positions and mentions of the whole page in one more, with the ids as
-parameters. Each query is built once, as a ReadQuery (service/fast/driver.py: on PostgreSQL it runs on
-the driver's cursor). The answers are written from the rows by the writers that write
+parameters. Each query is built once, as a ReadQuery (service/fast/driver.py: on PostgreSQL it
+runs on the driver's cursor). The answers are written from the rows by the writers that write
 StatementSchema's dump of an ORM record (service/fast/answers.py's registry).
 """
 
