@@ -58,7 +58,7 @@ def build(text: str, lines: list[str], name: str) -> dict[str, Any]:
         if line.startswith("@"):
             kind, _, rest = line[1:].partition(" ")
             speaker, _, aliases = rest.partition("=")
-            entry = {"name": speaker.strip(), "kind": {"person": "person", "org": "organisation"}[kind]}
+            entry = {"name": speaker.strip(), "kind": {"person": "person", "org": "organization"}[kind]}
             entry["aliases"] = [alias.strip() for alias in aliases.split(",") if alias.strip()]
             article["speakers"].append(entry)
             known.add(entry["name"])
