@@ -166,7 +166,7 @@ def test_another_layout_is_handled_and_unknown_speakers_are_proposed(demo: Flask
 
     said = texts["Ukraine will never trade land for peace"]
     assert (said["rule"], said["speaker"]["slug"], said["kind"]) == (
-        "speaker-then-quote",
+        "quoted-phrase-near-speaker",
         "volodymyr-zelensky",
         "quote",
     )
@@ -273,7 +273,7 @@ def test_the_cli_ingests_a_file_and_prints_the_drafts(
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].endswith("7 drafts.")
+    assert lines[0].endswith("8 drafts.")
     assert lines[1].split() == [
         "#",
         "rule",

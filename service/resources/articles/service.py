@@ -16,7 +16,7 @@ from service.references.embedded import ACTOR_REFERENCE
 from service.references.lookup import FieldReferences, parse_uuid
 from service.references.referrers import count_where, register_referrer
 from service.resources.actors.models import Actor, ActorKind
-from service.resources.articles.extract import Candidate, Lexicon, Term, TooManyDrafts, extract
+from service.resources.articles.extract import Candidate, Lexicon, Term, TooManyDrafts, Who, extract
 from service.resources.articles.models import Article, ArticleDraft, DraftStatus
 from service.resources.events.models import Event
 from service.resources.statements import service as statements
@@ -40,14 +40,25 @@ _DRAFT_LOAD = (
 
 
 def lexicon(session: Session) -> Lexicon:
-    """Every actor's name and aliases (handles among them), keyed by the actor's id."""
+    """Every actor's name and aliases (handles among them), keyed by the actor's id, and every
+    event's title, keyed by the event's id."""
     terms = []
     for actor_id, name, aliases, kind in session.execute(
         select(Actor.id, Actor.name, Actor.aliases, Actor.kind)
     ):
         for text in (name, *(aliases or [])):
             terms.append(Term(text, str(actor_id), kind == ActorKind.person))
-    return Lexicon(terms)
+    events = [(title, str(event_id)) for event_id, title in session.execute(select(Event.id, Event.title))]
+    return Lexicon(terms, events)
+
+
+def _proposed(who: Who) -> dict[str, Any]:
+    proposed: dict[str, Any] = {"name": who.name, "handle": who.handle}
+    if who.kind is not None:
+        proposed["kind"] = who.kind
+    if who.name is None:
+        proposed["description"] = who.description
+    return proposed
 
 
 def _draft_from(candidate: Candidate, article: Article, known: Lexicon) -> ArticleDraft:
@@ -65,9 +76,7 @@ def _draft_from(candidate: Candidate, article: Article, known: Lexicon) -> Artic
         span_end=candidate.end,
         kind=candidate.kind,
         speaker_id=speaker_id,
-        proposed_speaker=None
-        if speaker_id
-        else {"name": candidate.speaker.name, "handle": candidate.speaker.handle},
+        proposed_speaker=None if speaker_id else _proposed(candidate.speaker),
         relayed_by_id=parse_uuid(relayed.key) if relayed and relayed.key else None,
         proposed_relayed_by=(
             {"name": relayed.name, "handle": relayed.handle} if relayed and not relayed.key else None
@@ -75,6 +84,7 @@ def _draft_from(candidate: Candidate, article: Article, known: Lexicon) -> Artic
         said_at=to_instant(candidate.said_on) if candidate.said_on else None,
         said_at_precision=Precision.day if candidate.said_on else None,
         source_url=candidate.source_url,
+        event_id=parse_uuid(candidate.event_key) if candidate.event_key else None,
         positions=[],
         mentions=mentions,
     )
