@@ -314,3 +314,205 @@ def test_a_text_with_more_drafts_than_anyone_can_review_is_refused_quickly(clien
 
     assert "text" in assert_problem(response, 422, "validation-error")["errors"]
     assert client.get("/api/v1/articles").get_json()["items"] == []
+
+
+# Constructions of real news (issue 25): each draft is checked for its words, kind and speaker.
+
+
+def _drafts(client: FlaskClient, text: str, **fields: Any) -> list[dict[str, Any]]:
+    drafts = _ingest(client, text, **fields)["drafts"]
+    for draft in drafts:
+        assert text[draft["span_start"] : draft["span_end"]] == draft["text"]
+    return drafts
+
+
+def _who(draft: dict[str, Any]) -> str | None:
+    if draft["speaker"]:
+        return str(draft["speaker"]["slug"])
+    proposed = draft["proposed_speaker"] or {}
+    return proposed.get("name") or f"unnamed: {proposed.get('description')}"
+
+
+def _actor(client: FlaskClient, name: str, kind: str = "person", aliases: list[str] | None = None) -> None:
+    response = client.post("/api/v1/actors", json={"name": name, "kind": kind, "aliases": aliases or []})
+    assert response.status_code == 201, response.get_json()
+
+
+def test_he_said_after_a_quote_is_the_person_the_sentence_before_is_about(client: FlaskClient) -> None:
+    _actor(client, "Boris Johnson")
+    text = (
+        "Boris Johnson refused to resign on Wednesday. After the meeting, Sajid Javid called on "
+        "other ministers to resign. “The problem starts at the top,” he said."
+    )
+
+    drafts = _drafts(client, text)
+
+    quote = next(d for d in drafts if d["text"] == "The problem starts at the top")
+    assert (quote["rule"], _who(quote)) == ("quote-then-speaker", "Sajid Javid")
+
+
+def test_the_verb_before_the_name_and_titles_stripped_from_proposed_names(client: FlaskClient) -> None:
+    text = (
+        "“We will act very soon,” said Canadian Foreign Minister Melanie Joly on Monday. "
+        "“More sanctions will come,” the minister added."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("We will act very soon", "Melanie Joly"),
+        ("More sanctions will come", "Melanie Joly"),
+    ]
+
+
+def test_a_surname_and_a_title_are_matched_to_actors(client: FlaskClient) -> None:
+    _actor(client, "Melanie Joly")
+    _actor(client, "Keir Starmer", aliases=["Prime Minister"])
+    text = (
+        "“There will be more sanctions announced very soon,” Joly told a news conference. "
+        "Earlier, “we stand with Ukraine for as long as it takes,” the Prime Minister said."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert {d["text"]: _who(d) for d in drafts} == {
+        "There will be more sanctions announced very soon": "melanie-joly",
+        "we stand with Ukraine for as long as it takes": "keir-starmer",
+    }
+
+
+def test_institutions_and_unnamed_sources_are_proposed_as_such(client: FlaskClient) -> None:
+    text = (
+        "“We reject these claims entirely,” Netanyahu's office said in a statement. "
+        "“Senior officials promised us nothing at all,” a senior Taliban commander said."
+    )
+
+    drafts = _drafts(client, text)
+
+    office, commander = drafts
+    assert office["proposed_speaker"] == {
+        "name": "Netanyahu's office",
+        "handle": None,
+        "kind": "organization",
+    }
+    assert commander["proposed_speaker"]["name"] is None
+    assert commander["proposed_speaker"]["description"] == "a senior Taliban commander"
+
+
+def test_a_quote_over_several_paragraphs_is_one_draft(client: FlaskClient) -> None:
+    text = (
+        "In a statement to MPs, Sir Lindsay Hoyle said: “Yes absolutely, resign.\n\n"
+        "“Members are elected to this House to represent their constituents.\n\n"
+        "“It is not acceptable, and it will not happen.”\n\nThe session went on."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert len(drafts) == 1
+    assert drafts[0]["text"].startswith("Yes absolutely, resign.")
+    assert drafts[0]["text"].endswith("it will not happen")
+    assert _who(drafts[0]) == "Lindsay Hoyle"
+
+
+def test_indirect_speech_is_drafted_as_a_paraphrase(client: FlaskClient) -> None:
+    _actor(client, "Boris Johnson")
+    _actor(client, "Anne-Claire Legendre")
+    text = (
+        "Boris Johnson said he did not know about the parties in Downing Street. "
+        "Anne-Claire Legendre denied France would send troops to Ukraine, saying Paris would "
+        "support Kyiv only through sanctions. "
+        "Violence in eastern Ukraine has fallen sharply since the ceasefire, the Foreign Ministry said."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], d["kind"], _who(d)) for d in drafts] == [
+        ("he did not know about the parties in Downing Street", "paraphrase", "boris-johnson"),
+        ("France would send troops to Ukraine", "paraphrase", "anne-claire-legendre"),
+        ("Paris would support Kyiv only through sanctions", "paraphrase", "anne-claire-legendre"),
+        (
+            "Violence in eastern Ukraine has fallen sharply since the ceasefire",
+            "paraphrase",
+            "Foreign Ministry",
+        ),
+    ]
+
+
+def test_a_quoted_phrase_in_a_reporting_sentence_is_its_speakers(client: FlaskClient) -> None:
+    _actor(client, "Jean-Yves Le Drian")
+    _actor(client, "Sergey Lavrov")
+    text = (
+        "Foreign Minister Jean-Yves Le Drian held a call with his Russian counterpart, Sergey Lavrov, "
+        "warning him of the “consequences” of an attack."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], d["rule"], _who(d)) for d in drafts] == [
+        ("consequences", "quoted-phrase-near-speaker", "jean-yves-le-drian")
+    ]
+
+
+def test_scare_quotes_and_titles_of_works_are_not_drafted(demo: FlaskClient) -> None:
+    text = (
+        "Zelensky arrived for what organisers dubbed the “peace week” in Geneva. "
+        "Trump later appeared on the “Media Buzz” programme. The so-called “coalition of the willing” met."
+    )
+
+    assert _drafts(demo, text) == []
+
+
+def test_said_at_is_the_weekday_or_date_the_sentence_gives(client: FlaskClient) -> None:
+    text = (
+        "“We will not give up any land,” Zelensky told reporters on Tuesday.\n\n"
+        "“The talks are over for now,” Zelensky said on 12 December 2024.\n\n"
+        "“We are ready to talk again,” Zelensky said."
+    )
+
+    drafts = _drafts(client, text, published_at="2025-10-02")  # a Thursday
+
+    assert [d["said_at"][:10] for d in drafts] == ["2025-09-30", "2024-12-12", "2025-10-02"]
+
+
+def test_a_known_event_the_sentence_names_is_proposed(demo: FlaskClient) -> None:
+    text = "At the Trump–Putin summit in Alaska, Trump said: “We had a very productive meeting.”"
+
+    drafts = _drafts(demo, text)
+
+    assert [(d["speaker"]["slug"], d["event"]) for d in drafts] == [
+        ("donald-trump", seed_id_text("events", "alaska-summit"))
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The parliament met on Tuesday and adjourned without a vote.",
+        "« Nous ne céderons pas un mètre », a déclaré le ministre devant les députés.",
+        "وقال الوزير إن العقوبات ستبقى حتى الالتزام الكامل بالاتفاقية.",
+    ],
+    ids=["no quotes", "French", "Arabic"],
+)
+def test_an_article_without_english_statements_yields_no_drafts(client: FlaskClient, text: str) -> None:
+    assert _drafts(client, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He said: “We will win.\n\nThe end” came and "then a stray mark and “another',
+        '”“”""“ ” " “',
+        "“Unclosed at the very end, said the minister",
+    ],
+    ids=["unclosed and stray", "marks only", "unclosed to the end"],
+)
+def test_mismatched_quote_marks_give_exact_spans_or_none(client: FlaskClient, text: str) -> None:
+    for draft in _drafts(client, text):
+        assert draft["text"].strip()
+
+
+def test_a_one_megabyte_article_is_refused_as_too_large(client: FlaskClient) -> None:
+    response = client.post("/api/v1/articles", json={**ARTICLE, "text": "“Words,” he said. " * 60_000})
+
+    assert_problem(response, 413)
+    assert client.get("/api/v1/articles").get_json()["items"] == []

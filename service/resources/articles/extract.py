@@ -93,7 +93,6 @@ SPEECH_ACTS = re.compile(
     r"rais\w*|brand\w*|labell?\w*|refer\w*|insist\w*|deni\w*|den(?:y|ies)|threat\w*|hail\w*|"
     r"prais\w*|blam\w*|reject\w*|defend\w*|ask\w*|tell\w*|told|sa(?:id|ys?)|add\w*)\b"
 )
-# Whoever is named after these is the channel, not the speaker ("told Die Welt", "quoted by").
 PRONOUNS = {"he": "he", "she": "she", "they": "they", "it": "it", "i": "i", "we": "we"}
 TITLE_WORDS = _words(
     "prime minister ministers foreign deputy secretary president vice chancellor spokesman "
@@ -105,7 +104,7 @@ TITLE_WORDS = _words(
     "junior former outgoing incoming acting interim veteran fellow conservative tory labour democrat "
     "republican liberal opposition party official officials minister's special u.s. us uk eu un white "
     "house policy affairs relations media communications national security adviser advisor counsel "
-    "staff ministry"
+    "staff"
 )
 ORG_WORDS = _words(
     "ministry office government agency union party council committee commission department street "
@@ -516,7 +515,7 @@ class _People:
             term is None
             and (len(name_words) >= 2 or honorific)
             and not ({fold(word) for word in name_words} & ORG_WORDS)
-            and (stripped or bool(title_context) or self._followed_by_verb(position + len(raw)))
+            and (stripped or bool(title_context) or self._followed_by_verb(position, position + len(raw)))
         )
         if not is_person:
             return
@@ -525,8 +524,14 @@ class _People:
         who = Who(full, None, key, "person")
         self.entities.append(_Entity(position, who, frozenset(titled | title_context), fold(full)))
 
-    def _followed_by_verb(self, position: int) -> bool:
-        return bool(re.match(rf",?\s+(?:\w+ly\s+)?(?:{VERBS})\b", self.text[position : position + 40]))
+    def _followed_by_verb(self, start: int, position: int) -> bool:
+        """A name that does something ("Sajid Javid called on ...") is someone's."""
+        after = self.text[position : position + 40]
+        if re.match(rf",?\s+(?:\w+ly\s+)?(?:{VERBS})\b", after):
+            return True
+        return bool(re.match(r"\s+(?:also\s+)?[a-z]\w+ed\b", after)) and not re.search(
+            r"\b(?:the|in|at|from|to|of)\s*$", self.text[max(0, start - 60) : start].split(",")[-1]
+        )
 
     def _known_surname(self, words: Sequence[str]) -> _Entity | None:
         """The person last named whose full name ends with these words ("Le Drian")."""
@@ -595,10 +600,16 @@ class _Reader:
             run_words = [word.strip(",.") for word in run.group().split() if word.strip(",.")]
             while run_words and fold(run_words[0]) in DETERMINERS:
                 run_words = run_words[1:]
+            if run_words and fold(run_words[-1]) in ORG_WORDS:
+                term = self.lexicon.match(" ".join(run_words))
+                if term is not None:
+                    return Who(term.text, None, term.key, "person" if term.is_person else "organization")
+                return Who(" ".join(run_words), kind="organization")  # the Foreign Ministry
             name_words = _strip_title(run_words)
             if not name_words or all(fold(word) in TITLE_WORDS | DETERMINERS for word in name_words):
                 continue
-            if fold(name_words[-1]) in TITLE_WORDS and not re.fullmatch(r"[A-Z]{2,6}", name_words[-1]):
+            last_word = fold(name_words[-1])
+            if last_word in TITLE_WORDS - ORG_WORDS and not re.fullmatch(r"[A-Z]{2,6}", name_words[-1]):
                 continue  # "the Japanese Minister": a title
             who = self._named(name_words, position, run_words)
             if who is not None:
@@ -1138,7 +1149,7 @@ class _Statements:
             bare = word.strip(",")
             if (
                 bare[:1].isupper()
-                or fold(bare) in TITLE_WORDS | DETERMINERS | UNNAMED_HEADS | PRONOUNS.keys()
+                or fold(bare) in TITLE_WORDS | ORG_WORDS | DETERMINERS | UNNAMED_HEADS | PRONOUNS.keys()
             ):
                 subject.append(bare)
                 if word.endswith(","):
