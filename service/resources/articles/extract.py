@@ -163,6 +163,10 @@ class Who:
 UNNAMED = Who(None, description="unnamed")
 
 
+def _term_who(term: Term) -> Who:
+    return Who(term.text, None, term.key, "person" if term.is_person else "organization")
+
+
 @dataclass(frozen=True)
 class Candidate:
     rule: str
@@ -461,6 +465,21 @@ def _strip_title(words: list[str]) -> list[str]:
     return words
 
 
+def _person_name(words: list[str]) -> list[str] | None:
+    """The words of a run that may name a person, without their titles; None for a run of
+    titles only, or a thing named after a title ("Prime Minister's Questions")."""
+    if not words or any(re.search(r"[’']s$", word) and fold(word[:-2]) in TITLE_WORDS for word in words):
+        return None
+    name_words = _strip_title(words)
+    if (
+        not name_words
+        or fold(name_words[0]) in TITLE_WORDS | DETERMINERS
+        or fold(name_words[-1]) in TITLE_WORDS
+    ):
+        return None
+    return name_words
+
+
 @dataclass
 class _Entity:
     position: int
@@ -483,46 +502,49 @@ class _People:
             self._consider(run.start(), run.group())
 
     def _consider(self, position: int, raw: str) -> None:
-        words = [word.strip(",.") for word in raw.split()]
-        words = [word for word in words if word]
-        if not words:
+        words = [word for word in (word.strip(",.") for word in raw.split()) if word]
+        name_words = _person_name(words)
+        if name_words is None:
             return
-        # Titles count only right before the name ("spokesman Sediq Sediqqi"), not a verb away.
+        name = " ".join(name_words)
+        term = self.lexicon.match(name) or (self.lexicon.by_surname(name) if len(name_words) == 1 else None)
+        earlier = self._known_surname(name_words)
+        if earlier is not None and (term is None or term.key == earlier.who.key):
+            self.entities.append(_Entity(position, earlier.who, earlier.title, earlier.surname))
+        elif term is not None:
+            if term.is_person:
+                full = term.text if len(term.text.split()) >= len(name_words) else name
+                self._add_person(position, words, full, term)
+        elif self._unknown_is_person(words, name_words, position, position + len(raw)):
+            self._add_person(position, words, name, None)
+
+    def _add_person(self, position: int, words: list[str], full: str, term: Term | None) -> None:
+        titled = {fold(word) for word in words if fold(word) in TITLE_WORDS} | self._title_before(position)
+        who = Who(full, None, term.key if term else None, "person")
+        self.entities.append(_Entity(position, who, frozenset(titled), fold(full)))
+
+    def _title_before(self, position: int) -> set[str]:
+        """The titles right before a name ("spokesman Sediq Sediqqi"), not a verb away."""
         title_context: set[str] = set()
         for word in reversed(re.findall(r"[\w’'.]+|[^\w\s]", self.text[max(0, position - 60) : position])):
             if fold(word) not in TITLE_WORDS | UNNAMED_HEADS:
                 break
             title_context.add(fold(word))
-        titled = {fold(word) for word in words if fold(word) in TITLE_WORDS}
-        if any(re.search(r"[’']s$", word) and fold(word[:-2]) in TITLE_WORDS for word in words):
-            return  # "Prime Minister's Questions": a thing named after a title
-        name_words = _strip_title(words)
-        stripped = len(name_words) < len(words)
-        if not name_words or fold(name_words[0]) in TITLE_WORDS | DETERMINERS:
-            return
-        if fold(name_words[-1]) in TITLE_WORDS:
-            return
-        name = " ".join(name_words)
-        term = self.lexicon.match(name)
-        if term is None and len(name_words) == 1:
-            term = self.lexicon.by_surname(name)
+        return title_context
+
+    def _unknown_is_person(self, words: list[str], name_words: list[str], start: int, end: int) -> bool:
+        """A name no actor has is a person's when it has two words or an honorific, no word of
+        an organisation's, and a title before it or a verb after it."""
         honorific = bool({fold(word) for word in words[: len(words) - len(name_words)]} & HONORIFICS)
-        earlier = self._known_surname(name_words)
-        if earlier is not None and (term is None or term.key == earlier.who.key):
-            self.entities.append(_Entity(position, earlier.who, earlier.title, earlier.surname))
-            return
-        is_person = (term is not None and term.is_person) or (
-            term is None
-            and (len(name_words) >= 2 or honorific)
+        return (
+            (len(name_words) >= 2 or honorific)
             and not ({fold(word) for word in name_words} & ORG_WORDS)
-            and (stripped or bool(title_context) or self._followed_by_verb(position, position + len(raw)))
+            and (
+                len(name_words) < len(words)
+                or bool(self._title_before(start))
+                or self._followed_by_verb(start, end)
+            )
         )
-        if not is_person:
-            return
-        key = term.key if term else None
-        full = term.text if term and len(term.text.split()) >= len(name_words) else name
-        who = Who(full, None, key, "person")
-        self.entities.append(_Entity(position, who, frozenset(titled | title_context), fold(full)))
 
     def _followed_by_verb(self, start: int, position: int) -> bool:
         """A name that does something ("Sajid Javid called on ...") is someone's."""
@@ -583,49 +605,62 @@ class _Reader:
         if len(words) == 1 and first in PRONOUNS:
             return self._pronoun(position, first)
         described = " ".join(words)
+        who = self._nobody_named(words, position) or self._name_in(phrase, position)
+        if who is not None:
+            return who
+        term = self.lexicon.match(" ".join(words[1:]) if first in DETERMINERS else described)
+        if term is not None:
+            return _term_who(term)
+        if first in {"the", "this", "that", "his", "her", "its"} or head in UNNAMED_HEADS | TITLE_WORDS:
+            return self._titled(set(folded) - DETERMINERS, head, position, described)
+        return None
+
+    def _nobody_named(self, words: list[str], position: int) -> Who | None:
+        """A source the phrase describes without naming: a senior official, some MPs, a
+        statement (the statement: the last speaker's), Netanyahu's office."""
+        first, head = fold(words[0]), fold(words[-1])
+        described = " ".join(words)
         unnamed = first in INDEFINITE or (head in UNNAMED_HEADS and head.endswith("s") and first != "the")
         if unnamed and (not words[-1][:1].isupper() or head in UNNAMED_HEADS):
-            # a senior official, some MPs, insurgents: nobody named
             plural = (head.endswith("s") and head not in {"spokesperson"}) or first in PLURAL
             return Who(None, kind="group" if plural else None, description=described)
+        return self._statement_or_office(words, position)
+
+    def _statement_or_office(self, words: list[str], position: int) -> Who | None:
+        first, head = fold(words[0]), fold(words[-1])
         if head == "statement":
             if first == "the":
                 last = self.people.last_speaker(position)
                 return last[1] if last else UNNAMED
-            return Who(None, description=described)
+            return Who(None, description=" ".join(words))
         if head == "office" and len(words) >= 2 and re.search(r"[’']s$", words[-2]):
             return Who(" ".join(words[1:] if first == "the" else words), kind="organization")
-        # A name in the phrase wins: the last capitalised run that is not only titles.
+        return None
+
+    def _name_in(self, phrase: str, position: int) -> Who | None:
+        """The speaker a name in the phrase gives: its last capitalised run that is not only
+        titles (an organisation's name, "the Foreign Ministry", among them)."""
         for run in reversed(list(NAME_RUN.finditer(phrase))):
             run_words = [word.strip(",.") for word in run.group().split() if word.strip(",.")]
             while run_words and fold(run_words[0]) in DETERMINERS:
                 run_words = run_words[1:]
             if run_words and fold(run_words[-1]) in ORG_WORDS:
                 term = self.lexicon.match(" ".join(run_words))
-                if term is not None:
-                    return Who(term.text, None, term.key, "person" if term.is_person else "organization")
-                return Who(" ".join(run_words), kind="organization")  # the Foreign Ministry
+                return _term_who(term) if term is not None else Who(" ".join(run_words), kind="organization")
             name_words = _strip_title(run_words)
             if not name_words or all(fold(word) in TITLE_WORDS | DETERMINERS for word in name_words):
                 continue
             last_word = fold(name_words[-1])
             if last_word in TITLE_WORDS - ORG_WORDS and not re.fullmatch(r"[A-Z]{2,6}", name_words[-1]):
                 continue  # "the Japanese Minister": a title
-            who = self._named(name_words, position, run_words)
-            if who is not None:
-                return who
-        term = self.lexicon.match(" ".join(words[1:]) if first in DETERMINERS else described)
-        if term is not None:
-            return Who(term.text, None, term.key, "person" if term.is_person else "organization")
-        if first in {"the", "this", "that", "his", "her", "its"} or head in UNNAMED_HEADS | TITLE_WORDS:
-            return self._titled(set(folded) - DETERMINERS, head, position, described)
+            return self._named(name_words, position, run_words)
         return None
 
-    def _named(self, name_words: list[str], position: int, run_words: list[str]) -> Who | None:
+    def _named(self, name_words: list[str], position: int, run_words: list[str]) -> Who:
         name = " ".join(name_words)
         term = self.lexicon.match(name) or self.lexicon.match(" ".join(run_words))
         if term is not None:
-            return Who(term.text, None, term.key, "person" if term.is_person else "organization")
+            return _term_who(term)
         folded = {fold(word) for word in run_words}
         if folded & ORG_WORDS or re.fullmatch(r"[A-Z]{2,6}", name):
             return Who(" ".join(run_words), kind="organization")
@@ -691,6 +726,66 @@ VERB_AFTER = re.compile(
 )
 
 
+SPEAKER_BEFORE = re.compile(
+    rf"(?P<speaker>[^,;:()“”\"]{{0,120}}?)\s+(?:\w+ly\s+|further\s+|also\s+)?(?P<verb>{VERBS})\b"
+    r"(?P<rest>[^“”\"]{0,60}?)\s*[:,]?$"
+)
+
+
+TAIL_ATTRIBUTION = re.compile(
+    rf"(?:,[”\"]?|\s[–—])\s+(?P<speaker>[^,;“”\"]{{1,120}}?)\s+(?:had\s+|has\s+)?(?P<verb>{VERBS})\b"
+    r"(?P<rest>[^“”\"]*)$"
+)
+TAIL_INVERTED = re.compile(
+    rf"(?:,[”\"]?|\s[–—])\s+(?P<verb>{VERBS})\s+(?P<speaker>[A-Z][^,;.“”\"]{{1,80}}?)"
+    r"(?=[,.]|\s+(?:on|in|at|who|quoted)\b)"
+)
+
+
+AUDIENCE = re.compile(
+    r"\s+(?:(?:the|a|an|his|her|their)\s+)?(?:[\w’'\-]+\s+){0,3}?"
+    r"(?:reporters|journalists|conference|committee|parliament|lawmakers|MPs|newspaper|channel|"
+    r"news|radio|television|agency|interview|briefing|audience|crowd|supporters|[A-Z][\w]*)\b"
+)
+ADJUNCTS = re.compile(
+    r"(?:\s+(?:on|in|at|to|during|after|before|last|this|late|earlier)\s+(?:a\s+|an\s+|the\s+)?"
+    r"[\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|yesterday|today)|,)*"
+)
+
+
+def _opens_clause(body: str, verb: str, *, that: bool) -> bool:
+    """Whether the words after a reporting verb are a clause: not an infinitive, a question or
+    a colon; with a verb among its first words; and after a verb other than say or tell, not
+    a bare object ("warned the government", "denied the reports") unless a verb follows it."""
+    first = fold(body.split()[0]) if body.split() else ""
+    if not body or first in {"to", "of", "for", "with", "about", "on"} | QUESTION_STARTS or body[0] in ":(":
+        return False
+    if not that and not CLAUSE_AUXILIARY.search(" ".join(body.split()[:10])):
+        return False
+    return bool(
+        that
+        or first not in {"the", "a", "an"}
+        or verb in {"said", "says", "told", "tells"}
+        or re.match(r"(?:\S+\s+){1,4}(?:is|are|was|were|will|would|could|had|has|have)\b", body)
+    )
+
+
+@dataclass(frozen=True)
+class _Around:
+    """A quote's words and what stands around them in their sentence."""
+
+    quote: _Quote
+    start: int  # the words inside the marks
+    end: int
+    sentence: int  # where the sentence that holds the opening mark starts
+    before: str  # the sentence before the opening mark
+    after: str  # the sentence after the closing mark
+    words: int
+    punctuated: bool  # a comma, full stop, question or exclamation mark just inside the close
+    opens_upper: bool
+
+
 def _verb_kind(verb: str) -> str:
     return POST_VERBS.get(verb, "quote")
 
@@ -710,40 +805,40 @@ def extract(text: str, lexicon: Lexicon, published_on: date | None = None) -> li
     sentences = _Sentences(text, quotes)
     reader = _Reader(text, lexicon, published_on, quotes, sentences, _People(lexicon, text))
     posts = list(_posts(text, lexicon))
+    for post in posts:
+        found.extend(_post_drafts(text, post, lexicon, quotes_taken))
 
     def post_at(position: int) -> _Post | None:
         return next((post for post in posts if post.start <= position < post.end), None)
 
-    for post in posts:
-        start, end = _trimmed(text, post.start, post.end, quoted=False)
-        found.append(
-            Candidate("embedded-post", 0.9, start, end, "post", post.author, None, post.said_on, post.link)
-        )
-        opening = COLON.match(text, start, end)
-        if opening:
-            words_start, words_end = _trimmed(text, opening.start("words"), end, quoted=False)
-            found.append(
-                Candidate(
-                    "relayed-colon",
-                    0.8,
-                    words_start,
-                    words_end,
-                    "post",
-                    _who(opening.group("speaker"), lexicon),
-                    post.author,
-                    post.said_on,
-                    post.link,
-                )
-            )
-            quotes_taken.add(words_start, words_end)
-
-    statements = _Statements(reader, found, quotes_taken, post_at)
-    statements.run()
+    _Statements(reader, found, quotes_taken, post_at).run()
     if len(found) > MAX_DRAFTS:
         raise TooManyDrafts(
             f"The text yields {len(found)} drafts; at most {MAX_DRAFTS} can be reviewed at once."
         )
     return sorted(found, key=lambda candidate: (candidate.start, candidate.end, candidate.rule))
+
+
+def _post_drafts(text: str, post: _Post, lexicon: Lexicon, taken: _Taken) -> Iterator[Candidate]:
+    """The post itself, and the words it relays when it opens with "Name: words"."""
+    start, end = _trimmed(text, post.start, post.end, quoted=False)
+    yield Candidate("embedded-post", 0.9, start, end, "post", post.author, None, post.said_on, post.link)
+    opening = COLON.match(text, start, end)
+    if opening:
+        words_start, words_end = _trimmed(text, opening.start("words"), end, quoted=False)
+        speaker = _who(opening.group("speaker"), lexicon)
+        yield Candidate(
+            "relayed-colon",
+            0.8,
+            words_start,
+            words_end,
+            "post",
+            speaker,
+            post.author,
+            post.said_on,
+            post.link,
+        )
+        taken.add(words_start, words_end)
 
 
 def _who(name: str, lexicon: Lexicon) -> Who:
@@ -811,67 +906,86 @@ class _Statements:
     def _direct(self, quote: _Quote, start: int, end: int) -> bool:
         """A quote that stands as speech of its own, with its attribution after, before, or in
         the sentences before it. False for a quote inside the writer's sentence."""
-        text, reader = self.reader.text, self.reader
-        sentence = reader.sentences.start_of(quote.opening)
-        before = text[sentence : quote.opening]
-        after_end = reader.sentences.end_of(quote.after)
-        after = text[quote.after : after_end]
-        words = len(text[start:end].split())
-        closing_punctuation = text[max(start, quote.closing - 1)] in ",?!." if quote.closed else False
-        # “…,” he said / said Trump / the minister added
-        attribution = SPEAKER_AFTER.match(after)
-        if attribution and _is_subject(attribution.group("speaker")) and (closing_punctuation or words > 3):
-            prefix = before.strip()
+        text, sentences = self.reader.text, self.reader.sentences
+        sentence = sentences.start_of(quote.opening)
+        around = _Around(
+            quote,
+            start,
+            end,
+            sentence,
+            before=text[sentence : quote.opening],
+            after=text[quote.after : sentences.end_of(quote.after)],
+            words=len(text[start:end].split()),
+            punctuated=quote.closed and text[max(start, quote.closing - 1)] in ",?!.",
+            opens_upper=text[start : start + 1].isupper() or text[start : start + 1] == "I",
+        )
+        return (
+            self._quote_then_speaker(around)
+            or self._speaker_then_quote(around)
+            or self._quote_of_its_own(around)
+        )
+
+    def _quote_then_speaker(self, around: _Around) -> bool:
+        """“…,” he said / said Trump / the minister added."""
+        quote, reader = around.quote, self.reader
+        long_enough = around.punctuated or around.words > 3
+        attribution = SPEAKER_AFTER.match(around.after)
+        if attribution and _is_subject(attribution.group("speaker")) and long_enough:
+            prefix = around.before.strip()
             if not prefix or prefix.endswith((":", ",")) or not re.search(r"\w", prefix):
                 who = reader.resolve(attribution.group("speaker"), quote.after + attribution.start("speaker"))
                 if who is not None:
                     kind = _verb_kind(attribution.group("verb"))
-                    self._add("quote-then-speaker", 0.85, start, end, kind, who, quote.opening)
+                    self._add("quote-then-speaker", 0.85, around.start, around.end, kind, who, quote.opening)
                     return True
-        inverted = VERB_AFTER.match(after)
-        if inverted and not before.strip() and (closing_punctuation or words > 3):
+        inverted = VERB_AFTER.match(around.after)
+        if inverted and not around.before.strip() and long_enough:
             who = reader.resolve(inverted.group("speaker"), quote.after + inverted.start("speaker"))
             if who is not None:
                 kind = _verb_kind(inverted.group("verb"))
-                self._add("quote-then-speaker", 0.8, start, end, kind, who, quote.opening)
+                self._add("quote-then-speaker", 0.8, around.start, around.end, kind, who, quote.opening)
                 return True
-        # Name said: “…” / In a statement, the ministry said, “…”
-        stripped = before.rstrip()
-        lead = re.search(
-            rf"(?P<speaker>[^,;:()“”\"]{{0,120}}?)\s+(?:\w+ly\s+|further\s+|also\s+)?(?P<verb>{VERBS})\b"
-            r"(?P<rest>[^“”\"]{0,60}?)\s*[:,]?$",
-            stripped,
-        )
-        opens_upper = text[start : start + 1].isupper() or text[start : start + 1] == "I"
-        bare = not lead.group("rest") and words >= 4 and opens_upper if lead else False
-        if lead and ((stripped.endswith(":") and opens_upper) or stripped.endswith(",") or bare):
-            subject = lead.group("speaker").strip()
-            subject = (
-                re.split(r",\s+", subject)[-1] if "," in subject and not subject.endswith(",") else subject
-            )
-            if _is_subject(subject) and not re.search(r"\bthat$", lead.group("rest") or ""):
-                who = reader.resolve(subject, sentence + lead.start("speaker"))
-                if who is not None:
-                    kind = _verb_kind(lead.group("verb"))
-                    self._add("speaker-then-quote", 0.8, start, end, kind, who, quote.opening)
-                    return True
-        # A sentence or paragraph of its own: the last speaker's, or "Name: “…”" before.
-        if not re.search(r"\w", before) and (not re.search(r"\w", after) or (words > 3 and opens_upper)):
-            if words < 3 and not closing_punctuation:
-                return False
-            last = reader.people.last_speaker(quote.opening)
-            colon = re.search(rf"(?P<speaker>{NAME})[^\n]*:\s*$", text[max(0, sentence - 200) : sentence])
-            if last is not None and quote.opening - last[0] < 1200:
-                self._add("quote-continued", 0.6, start, end, "quote", last[1], quote.opening)
-                return True
-            if colon is not None:
-                who = reader.resolve(colon.group("speaker"), sentence)
-                if who is not None:
-                    self._add("quote-continued", 0.6, start, end, "quote", who, quote.opening)
-                    return True
-            self._add("quote-continued", 0.4, start, end, "quote", UNNAMED, quote.opening)
-            return True
         return False
+
+    def _speaker_then_quote(self, around: _Around) -> bool:
+        """Name said: “…” / In a statement, the ministry said, “…”."""
+        stripped = around.before.rstrip()
+        lead = SPEAKER_BEFORE.search(stripped)
+        if lead is None:
+            return False
+        bare = not lead.group("rest") and around.words >= 4 and around.opens_upper
+        if not ((stripped.endswith(":") and around.opens_upper) or stripped.endswith(",") or bare):
+            return False
+        subject = lead.group("speaker").strip()
+        subject = re.split(r",\s+", subject)[-1] if "," in subject and not subject.endswith(",") else subject
+        if not _is_subject(subject) or re.search(r"\bthat$", lead.group("rest") or ""):
+            return False
+        who = self.reader.resolve(subject, around.sentence + lead.start("speaker"))
+        if who is None:
+            return False
+        kind = _verb_kind(lead.group("verb"))
+        self._add("speaker-then-quote", 0.8, around.start, around.end, kind, who, around.quote.opening)
+        return True
+
+    def _quote_of_its_own(self, around: _Around) -> bool:
+        """A sentence or paragraph of its own: the last speaker's, or "Name: “…”" before."""
+        quote, reader, text = around.quote, self.reader, self.reader.text
+        if re.search(r"\w", around.before) or (
+            re.search(r"\w", around.after) and not (around.words > 3 and around.opens_upper)
+        ):
+            return False
+        if around.words < 3 and not around.punctuated:
+            return False
+        last = reader.people.last_speaker(quote.opening)
+        sentence = around.sentence
+        colon = re.search(rf"(?P<speaker>{NAME})[^\n]*:\s*$", text[max(0, sentence - 200) : sentence])
+        who, confidence = UNNAMED, 0.4
+        if last is not None and quote.opening - last[0] < 1200:
+            who, confidence = last[1], 0.6
+        elif colon is not None and (named := reader.resolve(colon.group("speaker"), sentence)) is not None:
+            who, confidence = named, 0.6
+        self._add("quote-continued", confidence, around.start, around.end, "quote", who, quote.opening)
+        return True
 
     def _clause_end(self, start: int, end: int) -> int:
         text = self.reader.text
@@ -909,33 +1023,35 @@ class _Statements:
         return any(quote.opening < position < quote.closing for quote in self.reader.quotes)
 
     def _sentence(self, start: int, end: int) -> None:
+        """The sentence's indirect speech: after its reporting verb, or before its attribution."""
+        if not self._reported_after_verb(start, end) and not self._reported_before_speaker(start, end):
+            self._reported_by_source(start, end)
+
+    def _reported_after_verb(self, start: int, end: int) -> bool:
+        """Name said (that) ...: the clause after the verb, and the participles after it."""
         text, reader = self.reader.text, self.reader
-        # Name said (that) ...: the clause after the verb.
         for verb in VERB.finditer(text, start, end):
             if self._in_quote(verb.start()) or verb.group() not in REPORTING:
                 continue
             subject_text = text[start : verb.start()]
             clause = self._clause_after(verb.end(), end, verb.group())
-            if clause is None:
-                continue
-            subject = self._subject(subject_text)
-            if subject is None:
+            subject = self._subject(subject_text) if clause is not None else None
+            if clause is None or subject is None:
                 continue
             who = reader.resolve(subject, start + subject_text.rfind(subject))
             if who is None:
                 continue
-            clause_start = clause
-            stop = self._clause_end(clause_start, end)
-            self._claim(clause_start, stop, who, verb.start())
+            stop = self._clause_end(clause, end)
+            self._claim(clause, stop, who, verb.start())
             self._participles(stop, end, who, verb.start())
-            return
-        # ..., Name said on Monday. / ... - said Name / ..., according to Name.
+            return True
+        return False
+
+    def _reported_before_speaker(self, start: int, end: int) -> bool:
+        """..., Name said on Monday. / ... - said Name."""
+        text, reader = self.reader.text, self.reader
         sentence = text[start:end]
-        tail = re.search(
-            rf"(?:,[”\"]?|\s[–—])\s+(?P<speaker>[^,;“”\"]{{1,120}}?)\s+(?:had\s+|has\s+)?(?P<verb>{VERBS})\b"
-            r"(?P<rest>[^“”\"]*)$",
-            sentence,
-        )
+        tail = TAIL_ATTRIBUTION.search(sentence)
         if (
             tail
             and not self._in_quote(start + tail.start("verb"))
@@ -945,27 +1061,32 @@ class _Statements:
             who = reader.resolve(tail.group("speaker"), start + tail.start("speaker"))
             if who is not None:
                 self._claim(start, start + tail.start(), who, start + tail.start("verb"))
-                return
-        inverted = re.search(
-            rf"(?:,[”\"]?|\s[–—])\s+(?P<verb>{VERBS})\s+(?P<speaker>[A-Z][^,;.“”\"]{{1,80}}?)(?=[,.]|\s+(?:on|in|at|who|quoted)\b)",
-            sentence,
-        )
+                return True
+        inverted = TAIL_INVERTED.search(sentence)
         if inverted and not self._in_quote(start + inverted.start("verb")):
             who = reader.resolve(inverted.group("speaker"), start + inverted.start("speaker"))
             if who is not None:
                 self._claim(start, start + inverted.start(), who, start + inverted.start("verb"))
-                return
+                return True
+        return False
+
+    def _reported_by_source(self, start: int, end: int) -> bool:
+        """..., according to Name. / ..., Name was quoted as saying."""
+        text, reader = self.reader.text, self.reader
+        sentence = text[start:end]
         according = re.search(r",\s+according to\s+(?P<speaker>[^,.;]{1,80})[.,]?\s*$", sentence)
         if according:
             who = reader.resolve(according.group("speaker"), start + according.start("speaker"))
             if who is not None and "news" not in fold(according.group("speaker")):
                 self._claim(start, start + according.start(), who, start + according.start("speaker"))
-                return
+                return True
         quoted_as = re.search(r",[”\"]?\s+(?P<speaker>[^,;“”\"]{1,80}?)\s+was\s+quoted\b[^“”\"]*$", sentence)
         if quoted_as:
             who = reader.resolve(quoted_as.group("speaker"), start + quoted_as.start("speaker"))
             if who is not None:
                 self._claim(start, start + quoted_as.start(), who, start + quoted_as.start("speaker"))
+                return True
+        return False
 
     def _subject(self, subject_text: str) -> str | None:
         """The subject before a reporting verb: the words after the last comma that does not
@@ -1009,48 +1130,23 @@ class _Statements:
     def _clause_after(self, position: int, end: int, verb: str) -> int | None:
         """Where the reported clause starts after a reporting verb (and its audience), or None
         when what follows is no clause (an infinitive, a question, a bare object)."""
-        text = self.reader.text
-        rest = text[position:end]
+        rest = self.reader.text[position:end]
         offset = 0
         if verb in {"told", "tells"}:
-            audience = re.match(
-                r"\s+(?:(?:the|a|an|his|her|their)\s+)?(?:[\w’'\-]+\s+){0,3}?"
-                r"(?:reporters|journalists|conference|committee|parliament|lawmakers|MPs|newspaper|channel|"
-                r"news|radio|television|agency|interview|briefing|audience|crowd|supporters|[A-Z][\w]*)\b",
-                rest,
-            )
+            audience = AUDIENCE.match(rest)
             if audience is None:
                 return None
             offset = audience.end()
-        adjunct = re.match(
-            r"(?:\s+(?:on|in|at|to|during|after|before|last|this|late|earlier)\s+(?:a\s+|an\s+|the\s+)?"
-            r"[\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-            r"Sunday|yesterday|today)|,)*",
-            rest[offset:],
-        )
+        adjunct = ADJUNCTS.match(rest[offset:])
         if adjunct:
             offset += adjunct.end()
         that = re.match(r"\s+that\b", rest[offset:])
         if that:
             offset += that.end()
         body = rest[offset:].lstrip()
-        first = fold(body.split()[0]) if body.split() else ""
-        if not body or first in {"to", "of", "for", "with", "about", "on"} | QUESTION_STARTS:
+        if not _opens_clause(body, verb, that=bool(that)):
             return None
-        if body[0] in ":(":
-            return None
-        if not that and not CLAUSE_AUXILIARY.search(" ".join(body.split()[:10])):
-            return None
-        # "warned the government", "denied the reports": an object, not a clause, unless a
-        # verb follows soon after it.
-        if (
-            not that
-            and first in {"the", "a", "an"}
-            and verb not in {"said", "says", "told", "tells"}
-            and not re.match(r"(?:\S+\s+){1,4}(?:is|are|was|were|will|would|could|had|has|have)\b", body)
-        ):
-            return None
-        return position + offset + (len(rest[offset:]) - len(rest[offset:].lstrip()))
+        return position + offset + (len(rest[offset:]) - len(body))
 
     def _participles(self, position: int, end: int, who: Who, at: int) -> None:
         text = self.reader.text
