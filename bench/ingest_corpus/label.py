@@ -5,9 +5,9 @@
 The label list is plain lines (see README.md beside this file):
 
     url: https://...            publisher: ...    title: ...    published: 2022-07-06 (or empty)
-    split: dev | holdout
+    split: dev | holdout | holdout-2
     @person Boris Johnson       @org Associated Press = AP      (the speakers, with aliases)
-    ignore: words [~~ end words]                                (not scored: headlines, boilerplate)
+    ignore: words [~~ end words] [| occurrence]                 (not scored: headlines, boilerplate)
     direct | Boris Johnson | the quoted words [~~ end words] [| occurrence]
 
 A span is the words as they stand in the text; `a ~~ b` runs from the start of `a` to the end
@@ -63,7 +63,11 @@ def build(text: str, lines: list[str], name: str) -> dict[str, Any]:
             article["speakers"].append(entry)
             known.add(entry["name"])
         elif line.startswith("ignore:"):
-            words, at = line[len("ignore:") :].strip(), 1
+            words, _, occurrence = line[len("ignore:") :].strip().partition(" | ")
+            if occurrence:  # that occurrence only: a standfirst the body repeats
+                article["ignore"].append(list(locate(text, words, int(occurrence), where)))
+                continue
+            at = 1
             while True:  # every occurrence: a headline repeated in the page is ignored twice
                 try:
                     start, end = locate(text, words, at, where)
