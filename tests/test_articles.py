@@ -516,3 +516,20 @@ def test_a_one_megabyte_article_is_refused_as_too_large(client: FlaskClient) -> 
 
     assert_problem(response, 413)
     assert client.get("/api/v1/articles").get_json()["items"] == []
+
+
+# Rules written for faults the held-out articles showed; each holds beyond the article it came from.
+
+
+def test_a_name_may_end_with_a_particle_joined_to_it(client: FlaskClient) -> None:
+    text = (
+        "Foreign Minister Dr Khalid bin Mohamed al-Attiyah said that the siege on Gaza had to end. "
+        "“There can be no ceasefire without it,” al-Attiyah told reporters."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["kind"], _who(d)) for d in drafts] == [
+        ("paraphrase", "Khalid bin Mohamed al-Attiyah"),
+        ("quote", "Khalid bin Mohamed al-Attiyah"),
+    ]

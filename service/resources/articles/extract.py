@@ -444,9 +444,14 @@ class _Sentences:
 
 # Who is meant -----------------------------------------------------------------------------------
 
+# A capitalised word, or an Arabic article or kinship word joined to one ("al-Attiyah",
+# "bin-Laden"): these end a name as well as begin it. Particles standing alone ("bin", "de",
+# "van") only join the capitalised words around them.
+JOINED_PARTICLE = r"(?:al|el|ul|ud|ad|ar|as|at|az|an|ash|bin|ibn|bint|abu)-[A-Z][\w’'\-.]*"
+CAPITALISED = rf"(?:[A-Z][\w’'\-.]*|{JOINED_PARTICLE})"
+PARTICLE = r"(?:bin|ibn|bint|al|de|del|della|di|du|da|dos|la|le|van|von|der|den|ter|ul|el)"
 NAME_RUN = re.compile(
-    r"(?:(?<=[\s(“\"‘])|^)[A-Z][\w’'\-.]*"
-    r"(?:[ \t]+(?:[A-Z][\w’'\-.]*|(?:bin|al-\w+|al|de|del|la|le|van|von|der|da|ul|el)(?=[ \t]+[A-Z]))){0,6}",
+    rf"(?:(?<=[\s(“\"‘])|^){CAPITALISED}(?:[ \t]+(?:{CAPITALISED}|{PARTICLE}(?=[ \t]+[A-Z]))){{0,6}}",
     re.MULTILINE,
 )
 
