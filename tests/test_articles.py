@@ -533,3 +533,17 @@ def test_a_name_may_end_with_a_particle_joined_to_it(client: FlaskClient) -> Non
         ("paraphrase", "Khalid bin Mohamed al-Attiyah"),
         ("quote", "Khalid bin Mohamed al-Attiyah"),
     ]
+
+
+def test_a_demonym_before_a_noun_describes_the_speaker_and_does_not_name_them(client: FlaskClient) -> None:
+    text = (
+        "Matti Friedman said the bureau slanted its coverage. In an interview this week, the "
+        "Canadian-Israeli journalist recalled that he had been thrilled to join the agency."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("the bureau slanted its coverage", "Matti Friedman"),
+        ("he had been thrilled to join the agency", "Matti Friedman"),
+    ]

@@ -470,6 +470,23 @@ def _strip_title(words: list[str]) -> list[str]:
     return words
 
 
+def _is_demonym(word: str) -> bool:
+    """British, Canadian-Israeli: a people's adjective, alone or joined by hyphens."""
+    return all(
+        fold(part) in DEMONYMS or re.search(r"(?:ian|ese|ish|ean)$", part) for part in word.split("-") if part
+    )
+
+
+def _modifies_a_noun(run: str, rest: str) -> bool:
+    """A demonym or a possessive before a common noun ("the Canadian-Israeli journalist",
+    "AP's bureau chief"): it says what the speaker is, not who."""
+    words = run.split()
+    if len(words) != 1 or not re.match(r"\s+[a-z]", rest):
+        return False
+    word = words[0].strip(",.")
+    return _is_demonym(word) or bool(re.search(r"[’']s$", word))
+
+
 def _person_name(words: list[str]) -> list[str] | None:
     """The words of a run that may name a person, without their titles; None for a run of
     titles only, or a thing named after a title ("Prime Minister's Questions")."""
@@ -646,6 +663,8 @@ class _Reader:
         """The speaker a name in the phrase gives: its last capitalised run that is not only
         titles (an organisation's name, "the Foreign Ministry", among them)."""
         for run in reversed(list(NAME_RUN.finditer(phrase))):
+            if _modifies_a_noun(run.group(), phrase[run.end() :]):
+                continue
             run_words = [word.strip(",.") for word in run.group().split() if word.strip(",.")]
             while run_words and fold(run_words[0]) in DETERMINERS:
                 run_words = run_words[1:]
