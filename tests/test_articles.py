@@ -547,3 +547,13 @@ def test_a_demonym_before_a_noun_describes_the_speaker_and_does_not_name_them(cl
         ("the bureau slanted its coverage", "Matti Friedman"),
         ("he had been thrilled to join the agency", "Matti Friedman"),
     ]
+
+
+def test_a_name_before_an_apposition_that_opens_with_a_possessive_is_the_speaker(client: FlaskClient) -> None:
+    text = "Josef Federman, AP's bureau chief, said that the claims against the agency were unfounded."
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("the claims against the agency were unfounded", "Josef Federman")
+    ]

@@ -1129,11 +1129,12 @@ class _Statements:
         if not parts:
             return None
         candidate = parts[-1].strip()
-        # "X, the minister of Y, said": the apposition's name is before it.
+        # "X, the minister of Y, said", "X, AP's bureau chief, said": the apposition's name is
+        # before it.
         if (
             len(parts) >= 2
             and subject_text.rstrip().endswith(",")
-            and re.match(r"(?:the|a|an|head|who)\b", candidate)
+            and re.match(r"(?:the|a|an|head|who)\b|[\w\-]+[’']s\s+[a-z]", candidate)
         ):
             candidate = parts[-2].strip()
         candidate = re.sub(r"^(?:and|but|so|yet)\s+", "", candidate)
