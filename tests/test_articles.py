@@ -557,3 +557,20 @@ def test_a_name_before_an_apposition_that_opens_with_a_possessive_is_the_speaker
     assert [(d["text"], _who(d)) for d in drafts] == [
         ("the claims against the agency were unfounded", "Josef Federman")
     ]
+
+
+def test_he_is_the_person_just_introduced_and_not_one_named_in_a_possessive(client: FlaskClient) -> None:
+    _actor(client, "Matti Friedman")
+    _actor(client, "Paul Colford")
+    text = (
+        "Matti Friedman said the bureau was biased. AP answered Mr Friedman's articles with a "
+        "statement by its media relations director, Paul Colford, on Tuesday. He claimed that the "
+        "agency had always tried to be fair."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("the bureau was biased", "matti-friedman"),
+        ("the agency had always tried to be fair", "paul-colford"),
+    ]

@@ -508,6 +508,7 @@ class _Entity:
     who: Who
     title: frozenset[str] = frozenset()
     surname: str | None = None
+    possessive: bool = False  # "Mr Friedman's articles": named, but not the sentence's subject
 
 
 @dataclass
@@ -525,6 +526,11 @@ class _People:
 
     def _consider(self, position: int, raw: str) -> None:
         words = [word for word in (word.strip(",.") for word in raw.split()) if word]
+        possessive = bool(words) and re.search(r"[’']s$", words[-1]) is not None and len(words[-1]) > 3
+        if possessive and not _person_name(words):
+            return  # "Prime Minister's Questions": a thing named after a title
+        if possessive:
+            words[-1] = words[-1][:-2]
         name_words = _person_name(words)
         if name_words is None:
             return
@@ -532,18 +538,20 @@ class _People:
         term = self.lexicon.match(name) or (self.lexicon.by_surname(name) if len(name_words) == 1 else None)
         earlier = self._known_surname(name_words)
         if earlier is not None and (term is None or term.key == earlier.who.key):
-            self.entities.append(_Entity(position, earlier.who, earlier.title, earlier.surname))
+            self.entities.append(_Entity(position, earlier.who, earlier.title, earlier.surname, possessive))
         elif term is not None:
             if term.is_person:
                 full = term.text if len(term.text.split()) >= len(name_words) else name
-                self._add_person(position, words, full, term)
+                self._add_person(position, words, full, term, possessive)
         elif self._unknown_is_person(words, name_words, position, position + len(raw)):
-            self._add_person(position, words, name, None)
+            self._add_person(position, words, name, None, possessive)
 
-    def _add_person(self, position: int, words: list[str], full: str, term: Term | None) -> None:
+    def _add_person(
+        self, position: int, words: list[str], full: str, term: Term | None, possessive: bool
+    ) -> None:
         titled = {fold(word) for word in words if fold(word) in TITLE_WORDS} | self._title_before(position)
         who = Who(full, None, term.key if term else None, "person")
-        self.entities.append(_Entity(position, who, frozenset(titled), fold(full)))
+        self.entities.append(_Entity(position, who, frozenset(titled), fold(full), possessive))
 
     def _title_before(self, position: int) -> set[str]:
         """The titles right before a name ("spokesman Sediq Sediqqi"), not a verb away."""
@@ -712,16 +720,31 @@ class _Reader:
                     break
                 recent = recent or entity
                 start = self.sentences.start_of(entity.position)
-                if len(self.text[start : entity.position].split()) <= 12:
+                if not entity.possessive and len(self.text[start : entity.position].split()) <= 12:
                     subject = entity
                     break
         if subject is not None and (last is None or subject.position > last[0]):
             return subject.who
+        if recent is not None and self._introduced_since(recent, last, sentence):
+            return recent.who
         if last is not None and position - last[0] < 1500:
             return last[1]
         if subject is not None or recent is not None:
             return (subject or recent).who  # type: ignore[union-attr]
         return last[1] if last is not None else UNNAMED
+
+    def _introduced_since(self, person: _Entity, last: tuple[int, Who] | None, sentence: int) -> bool:
+        """A person the sentence before names, after the last speaker spoke, and the only one
+        it names so ("... by its media relations director, Paul Colford. He claimed ...")."""
+        before = self.sentences.previous(sentence)
+        if person.possessive or person.position < before or (last is not None and last[0] > person.position):
+            return False
+        named = {
+            entity.who
+            for entity in self.people.persons_before(sentence)
+            if entity.position >= before and not entity.possessive
+        }
+        return named == {person.who}
 
     def _titled(self, words: set[str], head: str, position: int, phrase: str) -> Who:
         """The minister, the spokesperson: whom the article introduced with that title, or the
