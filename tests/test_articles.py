@@ -574,3 +574,18 @@ def test_he_is_the_person_just_introduced_and_not_one_named_in_a_possessive(clie
         ("the bureau was biased", "matti-friedman"),
         ("the agency had always tried to be fair", "paul-colford"),
     ]
+
+
+def test_a_full_stop_ends_a_name_unless_it_ends_an_initial_or_an_abbreviation(client: FlaskClient) -> None:
+    _actor(client, "Matt Lee")
+    text = (
+        "The talks ended in Geneva. Lee said that the story went out when it was ready. "
+        "J. D. Vance said that the talks had gone well."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("the story went out when it was ready", "matt-lee"),
+        ("the talks had gone well", "J. D. Vance"),
+    ]

@@ -470,6 +470,27 @@ def _strip_title(words: list[str]) -> list[str]:
     return words
 
 
+def _name_runs(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each run of capitalised words (start, end, words), cut after a word that ends a sentence:
+    "in Geneva. Lee tweeted" is Geneva, then Lee; "J. D. Vance" and "Mr. Lee" stay whole."""
+    for run in NAME_RUN.finditer(text):
+        start = run.start()
+        for word in re.finditer(r"\S+", run.group()):
+            stem = word.group()[:-1]
+            if word.group().endswith(".") and len(stem) > 1 and fold(stem) not in ABBREVIATIONS:
+                end = run.start() + word.end()
+                yield start, end, text[start:end]
+                start = end + len(run.group()[word.end() :]) - len(run.group()[word.end() :].lstrip())
+        if start < run.end():
+            yield start, run.end(), text[start : run.end()]
+
+
+def _bare(word: str) -> str:
+    """A word of a name without the punctuation after it; an initial keeps its full stop."""
+    word = word.strip(",")
+    return word if re.fullmatch(r"[A-Z]\.", word) else word.strip(".")
+
+
 def _is_demonym(word: str) -> bool:
     """British, Canadian-Israeli: a people's adjective, alone or joined by hyphens."""
     return all(
@@ -521,11 +542,11 @@ class _People:
     speakers: list[tuple[int, Who]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        for run in NAME_RUN.finditer(self.text):
-            self._consider(run.start(), run.group())
+        for start, _, run in _name_runs(self.text):
+            self._consider(start, run)
 
     def _consider(self, position: int, raw: str) -> None:
-        words = [word for word in (word.strip(",.") for word in raw.split()) if word]
+        words = [word for word in (_bare(word) for word in raw.split()) if word]
         possessive = bool(words) and re.search(r"[’']s$", words[-1]) is not None and len(words[-1]) > 3
         if possessive and not _person_name(words):
             return  # "Prime Minister's Questions": a thing named after a title
@@ -670,10 +691,10 @@ class _Reader:
     def _name_in(self, phrase: str, position: int) -> Who | None:
         """The speaker a name in the phrase gives: its last capitalised run that is not only
         titles (an organisation's name, "the Foreign Ministry", among them)."""
-        for run in reversed(list(NAME_RUN.finditer(phrase))):
-            if _modifies_a_noun(run.group(), phrase[run.end() :]):
+        for _, end, run in reversed(list(_name_runs(phrase))):
+            if _modifies_a_noun(run, phrase[end:]):
                 continue
-            run_words = [word.strip(",.") for word in run.group().split() if word.strip(",.")]
+            run_words = [word for word in (_bare(word) for word in run.split()) if word]
             while run_words and fold(run_words[0]) in DETERMINERS:
                 run_words = run_words[1:]
             if run_words and fold(run_words[-1]) in ORG_WORDS:
