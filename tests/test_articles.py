@@ -589,3 +589,30 @@ def test_a_full_stop_ends_a_name_unless_it_ends_an_initial_or_an_abbreviation(cl
         ("the story went out when it was ready", "matt-lee"),
         ("the talks had gone well", "J. D. Vance"),
     ]
+
+
+def test_a_question_mark_inside_a_quote_does_not_end_the_sentence_that_attributes_it(
+    client: FlaskClient,
+) -> None:
+    _actor(client, "Jo Swinson")
+    text = (
+        "Jo Swinson accused the government of breaking its word. "
+        "“Just how low will your government stoop?” she raged on Twitter."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], d["rule"], _who(d)) for d in drafts] == [
+        ("Just how low will your government stoop?", "quote-then-speaker", "jo-swinson")
+    ]
+
+
+def test_a_sentence_broken_across_lines_is_read_as_one(client: FlaskClient) -> None:
+    text = (
+        "Khalid al-Attiyah said that the siege left Gaza no option but to fight for a\n"
+        "better life.\n\nThe talks go on."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [d["text"] for d in drafts] == ["the siege left Gaza no option but to fight for a\nbetter life"]

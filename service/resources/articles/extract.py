@@ -402,6 +402,15 @@ def _single_quotes(text: str, doubles: list[_Quote]) -> list[_Quote]:
     return found
 
 
+def _goes_on(text: str, mark: int, after: int) -> bool:
+    """No sentence opens with a small letter: “… stoop?” she raged; a paragraph broken in the
+    middle of a sentence ("for a\nbetter life") goes on, unless the line ended as a sentence ends."""
+    following = re.match(r"\s*([a-z])", text[after : after + 40])
+    if following is None:
+        return False
+    return text[mark] != "\n" or not re.search(r"[.!?…:”\"’)]\s*$", text[max(0, mark - 3) : mark])
+
+
 class _Sentences:
     """Where each sentence starts, outside quotes, so that looking one up is a bisection."""
 
@@ -419,6 +428,8 @@ class _Sentences:
                 word = re.search(r"([\w.]+)$", text[max(0, position - 12) : position])
                 if word and (fold(word.group(1)) in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
                     continue
+            if _goes_on(text, end.start(), end.end()):
+                continue
             starts.append(end.end())
         # A sentence starts at its first character, so blank lines make no empty sentences.
         kept = set()
