@@ -616,3 +616,19 @@ def test_a_sentence_broken_across_lines_is_read_as_one(client: FlaskClient) -> N
     drafts = _drafts(client, text)
 
     assert [d["text"] for d in drafts] == ["the siege left Gaza no option but to fight for a\nbetter life"]
+
+
+def test_a_source_described_first_and_named_soon_after_is_that_person(client: FlaskClient) -> None:
+    text = (
+        "An Afghan government spokesman said that all allies were insisting on a ceasefire. "
+        "The talks resumed in Doha. Addressing reporters on Saturday, spokesman Sediq Sediqqi said "
+        "the talks were underway. A senior official said that nothing had been agreed."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("all allies were insisting on a ceasefire", "Sediq Sediqqi"),
+        ("the talks were underway", "Sediq Sediqqi"),
+        ("nothing had been agreed", "unnamed: A senior official"),
+    ]

@@ -685,7 +685,9 @@ class _Reader:
         unnamed = first in INDEFINITE or (head in UNNAMED_HEADS and head.endswith("s") and first != "the")
         if unnamed and (not words[-1][:1].isupper() or head in UNNAMED_HEADS):
             plural = (head.endswith("s") and head not in {"spokesperson"}) or first in PLURAL
-            return Who(None, kind="group" if plural else None, description=described)
+            if plural:
+                return Who(None, kind="group", description=described)
+            return self._named_after(head, position) or Who(None, description=described)
         return self._statement_or_office(words, position)
 
     def _statement_or_office(self, words: list[str], position: int) -> Who | None:
@@ -790,7 +792,19 @@ class _Reader:
         last = self.people.last_speaker(position)
         if last is not None and position - last[0] < 2500:
             return last[1]
-        return Who(None, description=phrase)
+        return self._named_after(head, position) or Who(None, description=phrase)
+
+    def _named_after(self, head: str, position: int) -> Who | None:
+        """A source the text describes first and names soon after ("a government spokesman
+        said ... spokesman Sediq Sediqqi said"): the first person given that title in the three
+        sentences that follow."""
+        limit = self.sentences.start_of(position)
+        for _ in range(4):
+            limit = self.sentences.end_of(limit)
+        for entity in self.people.entities:
+            if position < entity.position < limit and head in entity.title:
+                return entity.who
+        return None
 
 
 # The rules --------------------------------------------------------------------------------------
