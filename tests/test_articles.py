@@ -632,3 +632,33 @@ def test_a_source_described_first_and_named_soon_after_is_that_person(client: Fl
         ("the talks were underway", "Sediq Sediqqi"),
         ("nothing had been agreed", "unnamed: A senior official"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("published_at", "leader"), [("2024-06-05", "justin-trudeau"), ("2025-06-05", "mark-carney")]
+)
+def test_a_leaders_title_is_whoever_the_recorded_relations_say_led_the_state_then(
+    client: FlaskClient, published_at: str, leader: str
+) -> None:
+    _actor(client, "Canada", kind="state")
+    _actor(client, "Justin Trudeau")
+    _actor(client, "Mark Carney")
+    for subject, since, until in (
+        ("justin-trudeau", "2015-11-04", "2025-03-13"),
+        ("mark-carney", "2025-03-14", None),
+    ):
+        relation = {
+            "subject": subject,
+            "object": "canada",
+            "kind": "leader_of",
+            "valid_from": since,
+            "valid_until": until,
+        }
+        assert client.post("/api/v1/relations", json=relation).status_code == 201
+    text = "Canada will send more aid to Ukraine this winter, the prime minister said on Monday."
+
+    drafts = _drafts(client, text, published_at=published_at)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("Canada will send more aid to Ukraine this winter", leader)
+    ]

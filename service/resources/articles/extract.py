@@ -188,13 +188,30 @@ class Term:
     is_person: bool
 
 
+@dataclass(frozen=True)
+class Leadership:
+    """A recorded relation: `leader` (a person) leads the actor `led` from `since` to `until`."""
+
+    leader: Term
+    led: str  # the led actor's key
+    since: date | None = None
+    until: date | None = None
+
+    def holds_on(self, day: date | None) -> bool:
+        if day is None:
+            return self.until is None
+        return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+
 @dataclass
 class Lexicon:
-    """Known actors' names, aliases and handles, to tell who a name or a pronoun means; and
-    known events' titles, to tell which one a sentence names."""
+    """Known actors' names, aliases and handles, to tell who a name or a pronoun means; known
+    events' titles, to tell which one a sentence names; and who leads whom, to tell whom "the
+    prime minister" means."""
 
     terms: Sequence[Term]
     events: Sequence[tuple[str, str]] = ()  # (title, key)
+    leaderships: Sequence[Leadership] = ()
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False)
     _by_folded: dict[str, Term] = field(default_factory=dict, init=False, repr=False)
     _by_surname: dict[str, list[Term]] = field(default_factory=dict, init=False, repr=False)
@@ -238,6 +255,18 @@ class Lexicon:
             term = self._by_folded.get(fold(found.group()))
             if term is not None:
                 yield found.start(), term
+
+    def leader_of(self, led: Sequence[str], day: date | None) -> Term | None:
+        """The one person who leads one of the actors `led` (keys, the likeliest first) on `day`."""
+        for key in led:
+            leaders = {
+                leadership.leader.key: leadership.leader
+                for leadership in self.leaderships
+                if leadership.led == key and leadership.holds_on(day)
+            }
+            if leaders:
+                return next(iter(leaders.values())) if len(leaders) == 1 else None
+        return None
 
     def event_in(self, sentence: str) -> str | None:
         """The known event whose title the sentence gives, or whose title's every capitalised
@@ -645,7 +674,8 @@ class _People:
 
 @dataclass
 class _Reader:
-    """What the rules share: the text, its quotes and sentences, the people in it."""
+    """What the rules share: the text, its quotes and sentences, the people in it, and the
+    known actors it names."""
 
     text: str
     lexicon: Lexicon
@@ -653,6 +683,11 @@ class _Reader:
     quotes: list[_Quote]
     sentences: _Sentences
     people: _People
+    mentions: list[tuple[int, Term]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.lexicon.leaderships:
+            self.mentions = list(self.lexicon.mentions(self.text, 0, len(self.text)))
 
     def resolve(self, phrase: str, position: int) -> Who | None:
         """Whom a subject phrase ("the minister", "he", "Joly", "a senior official") means."""
@@ -789,10 +824,20 @@ class _Reader:
                 qualifiers and qualifiers - entity.title - {"german", "japanese"}
             ):
                 return entity.who
+        if _leads(words, head) and (leader := self._leader(position, len(phrase))) is not None:
+            return leader
         last = self.people.last_speaker(position)
         if last is not None and position - last[0] < 2500:
             return last[1]
         return self._named_after(head, position) or Who(None, description=phrase)
+
+    def _leader(self, position: int, length: int) -> Who | None:
+        """Who leads, by the relations recorded, the actor named last before (or in) the phrase
+        that has a recorded leader, as of the publication date: "Canada ... the prime minister"."""
+        named = [term.key for at, term in self.mentions if at < position + length and not term.is_person]
+        seen = list(dict.fromkeys(reversed(named)))
+        term = self.lexicon.leader_of(seen, self.published_on)
+        return _term_who(term) if term is not None else None
 
     def _named_after(self, head: str, position: int) -> Who | None:
         """A source the text describes first and names soon after ("a government spokesman
@@ -881,6 +926,14 @@ class _Around:
 
 def _verb_kind(verb: str) -> str:
     return POST_VERBS.get(verb, "quote")
+
+
+LEADER_HEADS = _words("president chancellor premier leader king queen emir chairman chairwoman chair")
+
+
+def _leads(words: set[str], head: str) -> bool:
+    """A title that says its holder leads a state, a party or an organisation."""
+    return head in LEADER_HEADS or (head == "minister" and "prime" in words)
 
 
 def _is_subject(phrase: str) -> bool:

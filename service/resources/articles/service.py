@@ -17,9 +17,18 @@ from service.references.embedded import ACTOR_REFERENCE
 from service.references.lookup import FieldReferences, parse_uuid
 from service.references.referrers import count_where, register_referrer
 from service.resources.actors.models import Actor, ActorKind
-from service.resources.articles.extract import Candidate, Lexicon, Term, TooManyDrafts, Who, extract
+from service.resources.articles.extract import (
+    Candidate,
+    Leadership,
+    Lexicon,
+    Term,
+    TooManyDrafts,
+    Who,
+    extract,
+)
 from service.resources.articles.models import Article, ArticleDraft, DraftStatus
 from service.resources.events.models import Event
+from service.resources.relations.models import ActorRelation, RelationKind
 from service.resources.statements import service as statements
 from service.resources.statements.models import Statement
 from service.resources.topics.models import Topic
@@ -41,16 +50,30 @@ _DRAFT_LOAD = (
 
 
 def lexicon(session: Session) -> Lexicon:
-    """Every actor's name and aliases (handles among them), keyed by the actor's id, and every
-    event's title, keyed by the event's id."""
+    """Every actor's name and aliases (handles among them), keyed by the actor's id; every
+    event's title, keyed by the event's id; and every person recorded as leader of an actor."""
     terms = []
+    names: dict[uuid.UUID, Term] = {}
     for actor_id, name, aliases, kind in session.execute(
         select(Actor.id, Actor.name, Actor.aliases, Actor.kind)
     ):
+        names[actor_id] = Term(name, str(actor_id), kind == ActorKind.person)
         for text in (name, *(aliases or [])):
             terms.append(Term(text, str(actor_id), kind == ActorKind.person))
     events = [(title, str(event_id)) for event_id, title in session.execute(select(Event.id, Event.title))]
-    return Lexicon(terms, events)
+    leaderships = [
+        Leadership(names[subject_id], str(object_id), since, until)
+        for subject_id, object_id, since, until in session.execute(
+            select(
+                ActorRelation.subject_id,
+                ActorRelation.object_id,
+                ActorRelation.valid_from,
+                ActorRelation.valid_until,
+            ).where(ActorRelation.kind == RelationKind.leader_of)
+        )
+        if names[subject_id].is_person
+    ]
+    return Lexicon(terms, events, leaderships)
 
 
 def _proposed(who: Who) -> dict[str, Any]:
