@@ -431,6 +431,16 @@ def _single_quotes(text: str, doubles: list[_Quote]) -> list[_Quote]:
     return found
 
 
+def _after_abbreviation(text: str, end: re.Match[str]) -> bool:
+    """A full stop after an abbreviation or an initial ("Mr.", "U.S.", "J.") ends no sentence."""
+    if end.group() != ".":
+        return False
+    word = re.search(r"([\w.]+)$", text[max(0, end.start() - 12) : end.start()])
+    if word is None:
+        return False
+    return fold(word.group(1)) in ABBREVIATIONS or bool(re.fullmatch(r"[A-Z]", word.group(1)))
+
+
 def _goes_on(text: str, mark: int, after: int) -> bool:
     """No sentence opens with a small letter: “… stoop?” she raged; a paragraph broken in the
     middle of a sentence ("for a\nbetter life") goes on, unless the line ended as a sentence ends."""
@@ -453,13 +463,8 @@ class _Sentences:
                 end.group() == "\n" and any(start < position < stop for start, stop in inside)
             ):
                 continue
-            if end.group() == ".":
-                word = re.search(r"([\w.]+)$", text[max(0, position - 12) : position])
-                if word and (fold(word.group(1)) in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
-                    continue
-            if _goes_on(text, end.start(), end.end()):
-                continue
-            starts.append(end.end())
+            if not _after_abbreviation(text, end) and not _goes_on(text, position, end.end()):
+                starts.append(end.end())
         # A sentence starts at its first character, so blank lines make no empty sentences.
         kept = set()
         for start in starts:
@@ -548,6 +553,17 @@ def _modifies_a_noun(run: str, rest: str) -> bool:
     return _is_demonym(word) or bool(re.search(r"[’']s$", word))
 
 
+def _without_possessive(words: list[str]) -> bool | None:
+    """Takes the possessive off a name's last word ("Friedman's" to "Friedman") and says
+    whether there was one; None for a thing named after a title ("Prime Minister's Questions")."""
+    if not words or not re.search(r"[’']s$", words[-1]) or len(words[-1]) <= 3:
+        return False
+    if _person_name(words) is None:
+        return None
+    words[-1] = words[-1][:-2]
+    return True
+
+
 def _person_name(words: list[str]) -> list[str] | None:
     """The words of a run that may name a person, without their titles; None for a run of
     titles only, or a thing named after a title ("Prime Minister's Questions")."""
@@ -587,16 +603,12 @@ class _People:
 
     def _consider(self, position: int, raw: str) -> None:
         words = [word for word in (_bare(word) for word in raw.split()) if word]
-        possessive = bool(words) and re.search(r"[’']s$", words[-1]) is not None and len(words[-1]) > 3
-        if possessive and not _person_name(words):
-            return  # "Prime Minister's Questions": a thing named after a title
-        if possessive:
-            words[-1] = words[-1][:-2]
-        name_words = _person_name(words)
-        if name_words is None:
+        possessive = _without_possessive(words)
+        name_words = _person_name(words) if possessive is not None else None
+        if name_words is None or possessive is None:
             return
         name = " ".join(name_words)
-        term = self.lexicon.match(name) or (self.lexicon.by_surname(name) if len(name_words) == 1 else None)
+        term = self._term(name_words)
         earlier = self._known_surname(name_words)
         if earlier is not None and (term is None or term.key == earlier.who.key):
             self.entities.append(_Entity(position, earlier.who, earlier.title, earlier.surname, possessive))
@@ -606,6 +618,11 @@ class _People:
                 self._add_person(position, words, full, term, possessive)
         elif self._unknown_is_person(words, name_words, position, position + len(raw)):
             self._add_person(position, words, name, None, possessive)
+
+    def _term(self, name_words: list[str]) -> Term | None:
+        """The actor with this name or alias, or the one person with this surname alone."""
+        name = " ".join(name_words)
+        return self.lexicon.match(name) or (self.lexicon.by_surname(name) if len(name_words) == 1 else None)
 
     def _add_person(
         self, position: int, words: list[str], full: str, term: Term | None, possessive: bool
@@ -742,20 +759,27 @@ class _Reader:
         for _, end, run in reversed(list(_name_runs(phrase))):
             if _modifies_a_noun(run, phrase[end:]):
                 continue
-            run_words = [word for word in (_bare(word) for word in run.split()) if word]
-            while run_words and fold(run_words[0]) in DETERMINERS:
-                run_words = run_words[1:]
-            if run_words and fold(run_words[-1]) in ORG_WORDS:
-                term = self.lexicon.match(" ".join(run_words))
-                return _term_who(term) if term is not None else Who(" ".join(run_words), kind="organization")
-            name_words = _strip_title(run_words)
-            if not name_words or all(fold(word) in TITLE_WORDS | DETERMINERS for word in name_words):
-                continue
-            last_word = fold(name_words[-1])
-            if last_word in TITLE_WORDS - ORG_WORDS and not re.fullmatch(r"[A-Z]{2,6}", name_words[-1]):
-                continue  # "the Japanese Minister": a title
-            return self._named(name_words, position, run_words)
+            who = self._run_speaker(
+                [word for word in (_bare(word) for word in run.split()) if word], position
+            )
+            if who is not None:
+                return who
         return None
+
+    def _run_speaker(self, run_words: list[str], position: int) -> Who | None:
+        """The organisation or person a run of capitalised words names; None for titles only."""
+        while run_words and fold(run_words[0]) in DETERMINERS:
+            run_words = run_words[1:]
+        if run_words and fold(run_words[-1]) in ORG_WORDS:
+            term = self.lexicon.match(" ".join(run_words))
+            return _term_who(term) if term is not None else Who(" ".join(run_words), kind="organization")
+        name_words = _strip_title(run_words)
+        if not name_words or all(fold(word) in TITLE_WORDS | DETERMINERS for word in name_words):
+            return None
+        last_word = fold(name_words[-1])
+        if last_word in TITLE_WORDS - ORG_WORDS and not re.fullmatch(r"[A-Z]{2,6}", name_words[-1]):
+            return None  # "the Japanese Minister": a title
+        return self._named(name_words, position, run_words)
 
     def _named(self, name_words: list[str], position: int, run_words: list[str]) -> Who:
         name = " ".join(name_words)
@@ -781,17 +805,7 @@ class _Reader:
         personal = pronoun in {"he", "she", "i"}
         last = self.people.last_speaker(position, persons=personal)
         sentence = self.sentences.start_of(position)
-        window = self.sentences.previous(self.sentences.previous(sentence))
-        subject = recent = None
-        if personal:
-            for entity in reversed(self.people.persons_before(position)):
-                if entity.position < window:
-                    break
-                recent = recent or entity
-                start = self.sentences.start_of(entity.position)
-                if not entity.possessive and len(self.text[start : entity.position].split()) <= 12:
-                    subject = entity
-                    break
+        subject, recent = self._persons_near(position, sentence) if personal else (None, None)
         if subject is not None and (last is None or subject.position > last[0]):
             return subject.who
         if recent is not None and self._introduced_since(recent, last, sentence):
@@ -801,6 +815,20 @@ class _Reader:
         if subject is not None or recent is not None:
             return (subject or recent).who  # type: ignore[union-attr]
         return last[1] if last is not None else UNNAMED
+
+    def _persons_near(self, position: int, sentence: int) -> tuple[_Entity | None, _Entity | None]:
+        """In the sentence and the two before it: the person last named as a sentence's subject
+        (among its first twelve words, not in a possessive), and the person last named at all."""
+        window = self.sentences.previous(self.sentences.previous(sentence))
+        recent = None
+        for entity in reversed(self.people.persons_before(position)):
+            if entity.position < window:
+                break
+            recent = recent or entity
+            start = self.sentences.start_of(entity.position)
+            if not entity.possessive and len(self.text[start : entity.position].split()) <= 12:
+                return entity, recent
+        return None, recent
 
     def _introduced_since(self, person: _Entity, last: tuple[int, Who] | None, sentence: int) -> bool:
         """A person the sentence before names, after the last speaker spoke, and the only one
