@@ -662,3 +662,18 @@ def test_a_leaders_title_is_whoever_the_recorded_relations_say_led_the_state_the
     assert [(d["text"], _who(d)) for d in drafts] == [
         ("Canada will send more aid to Ukraine this winter", leader)
     ]
+
+
+def test_the_subject_of_a_subordinate_clause_is_the_reporting_verbs(client: FlaskClient) -> None:
+    _actor(client, "Laura Rozen")
+    _actor(client, "Matt Lee")
+    text = (
+        "On Sunday, reporter Laura Rozen sparred with Lee when she tweeted that both she and the AP "
+        "reporters had been asked to wait."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("both she and the AP reporters had been asked to wait", "laura-rozen")
+    ]

@@ -820,15 +820,17 @@ class _Reader:
         """In the sentence and the two before it: the person last named as a sentence's subject
         (among its first twelve words, not in a possessive), and the person last named at all."""
         window = self.sentences.previous(self.sentences.previous(sentence))
-        recent = None
+        recent = subject = None
         for entity in reversed(self.people.persons_before(position)):
-            if entity.position < window:
+            if entity.position < window or (
+                subject and entity.position < self.sentences.start_of(subject.position)
+            ):
                 break
             recent = recent or entity
             start = self.sentences.start_of(entity.position)
             if not entity.possessive and len(self.text[start : entity.position].split()) <= 12:
-                return entity, recent
-        return None, recent
+                subject = entity  # the first such in its sentence: the main clause's subject
+        return subject, recent
 
     def _introduced_since(self, person: _Entity, last: tuple[int, Who] | None, sentence: int) -> bool:
         """A person the sentence before names, after the last speaker spoke, and the only one
@@ -956,6 +958,9 @@ def _verb_kind(verb: str) -> str:
     return POST_VERBS.get(verb, "quote")
 
 
+SUBORDINATOR = re.compile(
+    r"\s(?:when|while|after|before|because|since|although|though|if|until|once|whereas|as)\s+"
+)
 LEADER_HEADS = _words("president chancellor premier leader king queen emir chairman chairwoman chair")
 
 
@@ -1288,6 +1293,8 @@ class _Statements:
         ):
             candidate = parts[-2].strip()
         candidate = re.sub(r"^(?:and|but|so|yet)\s+", "", candidate)
+        # "sparred with Lee when she tweeted": the verb's subject is the subordinate clause's.
+        candidate = SUBORDINATOR.split(candidate)[-1]
         if re.search(r"\s(?:and|but)$", candidate):
             # "the negotiators briefed the prime minister and said": the subject of both verbs
             predicate = re.search(r"\s[a-z]\w+ed\b", candidate)
