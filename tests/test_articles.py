@@ -668,8 +668,8 @@ def test_the_subject_of_a_subordinate_clause_is_the_reporting_verbs(client: Flas
     _actor(client, "Laura Rozen")
     _actor(client, "Matt Lee")
     text = (
-        "On Sunday, reporter Laura Rozen sparred with Lee when she tweeted that both she and the AP "
-        "reporters had been asked to wait."
+        "On Sunday, reporter Laura Rozen, who broke the story minutes ahead of the agency, sparred "
+        "with Lee when she tweeted that both she and the AP reporters had been asked to wait."
     )
 
     drafts = _drafts(client, text)

@@ -820,17 +820,15 @@ class _Reader:
         """In the sentence and the two before it: the person last named as a sentence's subject
         (among its first twelve words, not in a possessive), and the person last named at all."""
         window = self.sentences.previous(self.sentences.previous(sentence))
-        recent = subject = None
+        recent = None
         for entity in reversed(self.people.persons_before(position)):
-            if entity.position < window or (
-                subject and entity.position < self.sentences.start_of(subject.position)
-            ):
+            if entity.position < window:
                 break
             recent = recent or entity
             start = self.sentences.start_of(entity.position)
             if not entity.possessive and len(self.text[start : entity.position].split()) <= 12:
-                subject = entity  # the first such in its sentence: the main clause's subject
-        return subject, recent
+                return entity, recent
+        return None, recent
 
     def _introduced_since(self, person: _Entity, last: tuple[int, Who] | None, sentence: int) -> bool:
         """A person the sentence before names, after the last speaker spoke, and the only one
