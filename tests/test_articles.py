@@ -677,3 +677,16 @@ def test_the_subject_of_a_subordinate_clause_is_the_reporting_verbs(client: Flas
     assert [(d["text"], _who(d)) for d in drafts] == [
         ("both she and the AP reporters had been asked to wait", "laura-rozen")
     ]
+
+
+def test_was_quoted_as_saying_attributes_the_quote_before_it(client: FlaskClient) -> None:
+    text = (
+        "Iran criticised the new sanctions. “Such a move raises doubts about America's intentions,” "
+        "foreign ministry spokeswoman Marzieh Afkham was quoted as saying by the state news agency."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], d["rule"], _who(d)) for d in drafts] == [
+        ("Such a move raises doubts about America's intentions", "quote-then-speaker", "Marzieh Afkham")
+    ]

@@ -884,7 +884,7 @@ class _Reader:
 
 SPEAKER_AFTER = re.compile(
     r"\s*[,—–]?\s*(?P<speaker>[^.!?\n“”\"]{1,120}?)\s+(?:\w+ly\s+)?(?:had\s+|has\s+)?"
-    rf"(?P<verb>{VERBS})\b"
+    rf"(?P<verb>{VERBS}|(?:was|were|is)\s+quoted\s+as\s+saying)\b"
 )
 VERB_AFTER = re.compile(
     rf"\s*[,—–]?\s*(?P<verb>{VERBS})\s+(?P<speaker>(?:the\s+|a\s+|an\s+)?[^,.;!?\n“”\"]{{1,80}}?)"
