@@ -690,3 +690,18 @@ def test_was_quoted_as_saying_attributes_the_quote_before_it(client: FlaskClient
     assert [(d["text"], d["rule"], _who(d)) for d in drafts] == [
         ("Such a move raises doubts about America's intentions", "quote-then-speaker", "Marzieh Afkham")
     ]
+
+
+def test_a_question_closing_a_quote_goes_on_into_a_named_attribution(client: FlaskClient) -> None:
+    _actor(client, "Christopher Pyne")
+    text = "“Why should the Australian people trust him on election day?” Mr Pyne said. The House rose."
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], d["rule"], _who(d)) for d in drafts] == [
+        (
+            "Why should the Australian people trust him on election day?",
+            "quote-then-speaker",
+            "christopher-pyne",
+        )
+    ]

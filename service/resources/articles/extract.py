@@ -441,9 +441,16 @@ def _after_abbreviation(text: str, end: re.Match[str]) -> bool:
     return fold(word.group(1)) in ABBREVIATIONS or bool(re.fullmatch(r"[A-Z]", word.group(1)))
 
 
+NAMED_ATTRIBUTION = re.compile(rf"\s+(?:[A-Z][\w’'\-.]*\s+){{1,4}}(?:{VERBS})\b")
+
+
 def _goes_on(text: str, mark: int, after: int) -> bool:
     """No sentence opens with a small letter: “… stoop?” she raged; a paragraph broken in the
-    middle of a sentence ("for a\nbetter life") goes on, unless the line ended as a sentence ends."""
+    middle of a sentence ("for a\nbetter life") goes on, unless the line ended as a sentence ends.
+    A question or an exclamation closing a quote goes on into its attribution: “… occurs?” Mr
+    Pyne said."""
+    if text[mark] in "?!" and text[after - 1] in '”"' and NAMED_ATTRIBUTION.match(text, after):
+        return True
     following = re.match(r"\s*([a-z])", text[after : after + 40])
     if following is None:
         return False
