@@ -705,3 +705,17 @@ def test_a_question_closing_a_quote_goes_on_into_a_named_attribution(client: Fla
             "christopher-pyne",
         )
     ]
+
+
+def test_an_adverbial_between_commas_before_the_verb_is_not_the_subject(client: FlaskClient) -> None:
+    text = (
+        "In response, party chairman Bilawal Bhutto Zardari, in a tweet, said: “Your coup attempt "
+        "will not succeed.” Imran Khan, in an interview, said that the vote had been rigged."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("Your coup attempt will not succeed", "Bilawal Bhutto Zardari"),
+        ("the vote had been rigged", "Imran Khan"),
+    ]

@@ -899,6 +899,10 @@ VERB_AFTER = re.compile(
 )
 
 
+# A phrase between commas before the verb that says where or how, not who: "X, in a tweet, said".
+ADVERBIAL = re.compile(
+    r"(?:in|on|at|during|via|through|after|before|while|from)\s+(?:a|an|the|his|her|their|its)\b"
+)
 SPEAKER_BEFORE = re.compile(
     rf"(?P<speaker>[^,;:()“”\"]{{0,120}}?)\s+(?:\w+ly\s+|further\s+|also\s+)?(?P<verb>{VERBS})\b"
     r"(?P<rest>[^“”\"]{0,60}?)\s*[:,]?$"
@@ -942,6 +946,17 @@ def _opens_clause(body: str, verb: str, *, that: bool) -> bool:
         or verb in {"said", "says", "told", "tells"}
         or re.match(r"(?:\S+\s+){1,4}(?:is|are|was|were|will|would|could|had|has|have)\b", body)
     )
+
+
+def _lead_subject(before: str, lead: re.Match[str]) -> tuple[str, int]:
+    """The subject of the reporting verb before a quote, and where it starts; past an
+    adverbial between commas ("Bilawal Bhutto Zardari, in a tweet, said:")."""
+    subject, at = lead.group("speaker").strip(), lead.start("speaker")
+    subject = re.split(r",\s+", subject)[-1] if "," in subject and not subject.endswith(",") else subject
+    earlier = re.search(r"([^,;:()“”\"]{1,120}),\s*$", before[:at]) if ADVERBIAL.match(subject) else None
+    if earlier is not None:
+        return earlier.group(1).strip(), earlier.start(1)
+    return subject, at
 
 
 @dataclass(frozen=True)
@@ -1140,11 +1155,10 @@ class _Statements:
         bare = not lead.group("rest") and around.words >= 4 and around.opens_upper
         if not ((stripped.endswith(":") and around.opens_upper) or stripped.endswith(",") or bare):
             return False
-        subject = lead.group("speaker").strip()
-        subject = re.split(r",\s+", subject)[-1] if "," in subject and not subject.endswith(",") else subject
+        subject, at = _lead_subject(stripped, lead)
         if not _is_subject(subject) or re.search(r"\bthat$", lead.group("rest") or ""):
             return False
-        who = self.reader.resolve(subject, around.sentence + lead.start("speaker"))
+        who = self.reader.resolve(subject, around.sentence + at)
         if who is None:
             return False
         kind = _verb_kind(lead.group("verb"))
@@ -1294,7 +1308,10 @@ class _Statements:
         if (
             len(parts) >= 2
             and subject_text.rstrip().endswith(",")
-            and re.match(r"(?:the|a|an|head|who)\b|[\w\-]+[’']s\s+[a-z]", candidate)
+            and (
+                re.match(r"(?:the|a|an|head|who)\b|[\w\-]+[’']s\s+[a-z]", candidate)
+                or ADVERBIAL.match(candidate)
+            )
         ):
             candidate = parts[-2].strip()
         candidate = re.sub(r"^(?:and|but|so|yet)\s+", "", candidate)
