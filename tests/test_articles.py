@@ -719,3 +719,17 @@ def test_an_adverbial_between_commas_before_the_verb_is_not_the_subject(client: 
         ("Your coup attempt will not succeed", "Bilawal Bhutto Zardari"),
         ("the vote had been rigged", "Imran Khan"),
     ]
+
+
+def test_a_first_name_alone_is_the_one_person_named_so_before(client: FlaskClient) -> None:
+    text = (
+        "Party chairman Bilawal Bhutto Zardari said that the assemblies could not be dissolved. "
+        "“Today you proved you are nothing but a tiny little dictator,” Bilawal tweeted."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["kind"], _who(d)) for d in drafts] == [
+        ("paraphrase", "Bilawal Bhutto Zardari"),
+        ("post", "Bilawal Bhutto Zardari"),
+    ]

@@ -671,12 +671,20 @@ class _People:
         )
 
     def _known_surname(self, words: Sequence[str]) -> _Entity | None:
-        """The person last named whose full name ends with these words ("Le Drian")."""
+        """The person last named whose full name ends with these words ("Le Drian"); for one
+        word, else the one person named whose full name begins with it ("Bilawal")."""
         folded = fold(" ".join(words))
         for entity in reversed(self.entities):
             if entity.surname and (entity.surname == folded or entity.surname.endswith(" " + folded)):
                 return entity
-        return None
+        if len(words) != 1:
+            return None
+        first_named = {
+            entity.who: entity
+            for entity in self.entities
+            if entity.surname and entity.surname.startswith(folded + " ")
+        }
+        return next(iter(first_named.values())) if len(first_named) == 1 else None
 
     def persons_before(self, position: int) -> list[_Entity]:
         return [entity for entity in self.entities if entity.position < position]
