@@ -733,3 +733,17 @@ def test_a_first_name_alone_is_the_one_person_named_so_before(client: FlaskClien
         ("paraphrase", "Bilawal Bhutto Zardari"),
         ("post", "Bilawal Bhutto Zardari"),
     ]
+
+
+def test_a_known_name_at_the_end_of_a_longer_run_is_that_actor(client: FlaskClient) -> None:
+    _actor(client, "David Cohen")
+    text = (
+        "Treasury Undersecretary for Terrorism and Financial Intelligence David Cohen said the move "
+        "was part of efforts to enforce the existing sanctions."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("the move was part of efforts to enforce the existing sanctions", "david-cohen")
+    ]

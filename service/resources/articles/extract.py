@@ -242,6 +242,15 @@ class Lexicon:
                 return term
         return None
 
+    def match_end(self, words: Sequence[str]) -> Term | None:
+        """The actor named by the most of the last words, two at least ("... Financial
+        Intelligence David Cohen" is David Cohen)."""
+        for start in range(len(words) - 1):
+            term = self.match(" ".join(words[start:]))
+            if term is not None:
+                return term
+        return None
+
     def by_surname(self, surname: str) -> Term | None:
         """The one person actor with this surname, if only one has it."""
         found = self._by_surname.get(fold(surname), [])
@@ -629,7 +638,9 @@ class _People:
     def _term(self, name_words: list[str]) -> Term | None:
         """The actor with this name or alias, or the one person with this surname alone."""
         name = " ".join(name_words)
-        return self.lexicon.match(name) or (self.lexicon.by_surname(name) if len(name_words) == 1 else None)
+        if len(name_words) == 1:
+            return self.lexicon.match(name) or self.lexicon.by_surname(name)
+        return self.lexicon.match_end(name_words)
 
     def _add_person(
         self, position: int, words: list[str], full: str, term: Term | None, possessive: bool
@@ -798,7 +809,11 @@ class _Reader:
 
     def _named(self, name_words: list[str], position: int, run_words: list[str]) -> Who:
         name = " ".join(name_words)
-        term = self.lexicon.match(name) or self.lexicon.match(" ".join(run_words))
+        term = (
+            self.lexicon.match(name)
+            or self.lexicon.match(" ".join(run_words))
+            or self.lexicon.match_end(name_words)
+        )
         if term is not None:
             return _term_who(term)
         folded = {fold(word) for word in run_words}
