@@ -747,3 +747,11 @@ def test_a_known_name_at_the_end_of_a_longer_run_is_that_actor(client: FlaskClie
     assert [(d["text"], _who(d)) for d in drafts] == [
         ("the move was part of efforts to enforce the existing sanctions", "david-cohen")
     ]
+
+
+def test_a_semicolon_ends_the_reported_clause(client: FlaskClient) -> None:
+    text = "Iran says its programme is peaceful; the West fears it may lead to nuclear weapons."
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [("its programme is peaceful", "Iran")]

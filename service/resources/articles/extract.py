@@ -142,6 +142,7 @@ CLAUSE_CUTS = re.compile(
     r",\s+(?:adding|saying|insisting|stressing|referring|according to|reported|reports|pledging|"
     r"promising|vowing|describing|noting|claiming|arguing|while)\b|\s+while\s+stressing\b"
     r"|,\s+(?:[A-Z]\w+\s+){0,3}(?:news|agency|channel)\s+reported\b"
+    r"|;\s"  # a semicolon joins the writer's next clause
 )
 INDEFINITE = _words("a an one some several two three many most another both all each")
 PLURAL = _words("some several two three many most both all")
