@@ -755,3 +755,17 @@ def test_a_semicolon_ends_the_reported_clause(client: FlaskClient) -> None:
     drafts = _drafts(client, text)
 
     assert [(d["text"], _who(d)) for d in drafts] == [("its programme is peaceful", "Iran")]
+
+
+def test_a_quote_after_a_participle_is_the_sentence_subjects(client: FlaskClient) -> None:
+    _actor(client, "Scott Morrison")
+    text = (
+        "Morrison dismissed the criticism on Sunday, saying “We do this after every budget,” "
+        "and defended his right to call the election."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], d["rule"], _who(d)) for d in drafts] == [
+        ("We do this after every budget", "speaker-then-quote", "scott-morrison")
+    ]

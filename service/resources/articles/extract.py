@@ -972,6 +972,11 @@ def _opens_clause(body: str, verb: str, *, that: bool) -> bool:
     )
 
 
+PARTICIPLE_LEAD = re.compile(
+    r",\s+(?:saying|adding|insisting|declaring|stressing|warning|telling\s+\w+)\s*[:,]?\s*$"
+)
+
+
 def _lead_subject(before: str, lead: re.Match[str]) -> tuple[str, int]:
     """The subject of the reporting verb before a quote, and where it starts; past an
     adverbial between commas ("Bilawal Bhutto Zardari, in a tweet, said:")."""
@@ -1145,6 +1150,7 @@ class _Statements:
         return (
             self._quote_then_speaker(around)
             or self._speaker_then_quote(around)
+            or self._participle_then_quote(around)
             or self._quote_of_its_own(around)
         )
 
@@ -1187,6 +1193,20 @@ class _Statements:
             return False
         kind = _verb_kind(lead.group("verb"))
         self._add("speaker-then-quote", 0.8, around.start, around.end, kind, who, around.quote.opening)
+        return True
+
+    def _participle_then_quote(self, around: _Around) -> bool:
+        """Morrison dismissed the criticism, saying “We do this after every budget”: the
+        sentence's subject said it."""
+        participle = PARTICIPLE_LEAD.search(around.before)
+        if participle is None or not around.opens_upper:
+            return False
+        at = around.sentence + participle.start()
+        subject = self._main_subject(around.sentence, at)
+        who = self.reader.resolve(subject, around.sentence) if subject else None
+        if who is None:
+            return False
+        self._add("speaker-then-quote", 0.7, around.start, around.end, "quote", who, around.quote.opening)
         return True
 
     def _quote_of_its_own(self, around: _Around) -> bool:
