@@ -769,3 +769,13 @@ def test_a_quote_after_a_participle_is_the_sentence_subjects(client: FlaskClient
     assert [(d["text"], d["rule"], _who(d)) for d in drafts] == [
         ("We do this after every budget", "speaker-then-quote", "scott-morrison")
     ]
+
+
+def test_a_dateline_is_nobodys_name(client: FlaskClient) -> None:
+    text = "CANBERRA, April 7 (Xinhua) -- The opposition leader said the election date was a game."
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("the election date was a game", "unnamed: The opposition leader")
+    ]

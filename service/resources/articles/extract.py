@@ -972,6 +972,22 @@ def _opens_clause(body: str, verb: str, *, that: bool) -> bool:
     )
 
 
+# "CANBERRA, April 7 (Xinhua) --", "LONDON:": where and when, and the agency; nobody's words.
+DATELINE = re.compile(r"^[A-Z][A-Z .'\-]{2,}(?:,[^()\n]{0,30}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|—|–|:)\s+")
+
+
+def _without_adverbs(subject_text: str) -> str:
+    """The words before a reporting verb without the adverbs, auxiliaries and days next to it."""
+    subject = re.sub(
+        r"\s+(?:\w+ly|also|further|had|has|have|would|will|then|later|initially|again|on\s+\w+|"
+        r"yesterday|today|in\s+a\s+statement|in\s+an\s+interview)\s*$",
+        "",
+        subject_text.rstrip(),
+    )
+    subject = re.sub(r"\s+(?:on|in)\s+\w+day$", "", subject)
+    return re.sub(r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$", "", subject)
+
+
 PARTICIPLE_LEAD = re.compile(
     r",\s+(?:saying|adding|insisting|declaring|stressing|warning|telling\s+\w+)\s*[:,]?\s*$"
 )
@@ -1333,17 +1349,8 @@ class _Statements:
     def _subject(self, subject_text: str) -> str | None:
         """The subject before a reporting verb: the words after the last comma that does not
         close an apposition, without the adverbs and auxiliaries next to the verb."""
-        subject = re.sub(
-            r"\s+(?:\w+ly|also|further|had|has|have|would|will|then|later|initially|again|on\s+\w+|"
-            r"yesterday|today|in\s+a\s+statement|in\s+an\s+interview)\s*$",
-            "",
-            subject_text.rstrip(),
-        )
-        subject = re.sub(r"\s+(?:on|in)\s+\w+day$", "", subject)
-        subject = re.sub(
-            r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$", "", subject
-        )
-        parts = [part for part in re.split(r",\s*", subject) if part.strip()]
+        subject_text = DATELINE.sub("", subject_text)
+        parts = [part for part in re.split(r",\s*", _without_adverbs(subject_text)) if part.strip()]
         if not parts:
             return None
         candidate = parts[-1].strip()
