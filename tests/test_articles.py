@@ -779,3 +779,17 @@ def test_a_dateline_is_nobodys_name(client: FlaskClient) -> None:
     assert [(d["text"], _who(d)) for d in drafts] == [
         ("the election date was a game", "unnamed: The opposition leader")
     ]
+
+
+def test_a_demonym_after_the_article_that_opens_a_sentence_describes_the_speaker(client: FlaskClient) -> None:
+    text = (
+        "Hussein Amir-Abdollahian told Josep Borrell that the new demands had no justification. "
+        "The Iranian foreign minister also said: “The main issues should not be influenced by them.”"
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["kind"], _who(d)) for d in drafts] == [
+        ("paraphrase", "Hussein Amir-Abdollahian"),
+        ("quote", "Hussein Amir-Abdollahian"),
+    ]

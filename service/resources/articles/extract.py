@@ -563,7 +563,7 @@ def _is_demonym(word: str) -> bool:
 def _modifies_a_noun(run: str, rest: str) -> bool:
     """A demonym or a possessive before a common noun ("the Canadian-Israeli journalist",
     "AP's bureau chief"): it says what the speaker is, not who."""
-    words = run.split()
+    words = [word for word in run.split() if fold(word) not in DETERMINERS]
     if len(words) != 1 or not re.match(r"\s+[a-z]", rest):
         return False
     word = words[0].strip(",.")
