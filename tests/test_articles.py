@@ -793,3 +793,26 @@ def test_a_demonym_after_the_article_that_opens_a_sentence_describes_the_speaker
         ("paraphrase", "Hussein Amir-Abdollahian"),
         ("quote", "Hussein Amir-Abdollahian"),
     ]
+
+
+def test_a_surname_without_its_joined_article_is_the_person_named_with_it(client: FlaskClient) -> None:
+    text = (
+        "Syrian President Bashar al-Assad said on Friday that he would not negotiate. "
+        "“They want us to talk to terrorists,” Assad said."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["kind"], _who(d)) for d in drafts] == [
+        ("paraphrase", "Bashar al-Assad"),
+        ("quote", "Bashar al-Assad"),
+    ]
+
+
+def test_a_known_surname_without_its_joined_article_is_that_actor(client: FlaskClient) -> None:
+    _actor(client, "Bashar al-Assad")
+    text = "“They want us to talk to terrorists,” Assad said."
+
+    drafts = _drafts(client, text)
+
+    assert [_who(d) for d in drafts] == ["bashar-al-assad"]

@@ -223,9 +223,10 @@ class Lexicon:
             self._by_folded.setdefault(fold(term.text), term)
             words = term.text.split()
             if term.is_person and len(words) > 1:
-                surnames = self._by_surname.setdefault(fold(words[-1]), [])
-                if all(other.key != term.key for other in surnames):
-                    surnames.append(term)
+                for surname in {fold(words[-1]), _without_particle(fold(words[-1]))}:
+                    surnames = self._by_surname.setdefault(surname, [])
+                    if all(other.key != term.key for other in surnames):
+                        surnames.append(term)
         words = sorted(
             {re.escape(term.text) for term in self.terms if term.text.strip()}, key=len, reverse=True
         )
@@ -293,6 +294,11 @@ class Lexicon:
         if best and (len(best) == 1 or best[0][0] > best[1][0]):
             return best[0][1]
         return None
+
+
+def _without_particle(surname: str) -> str:
+    """A surname without the article joined to it: "al-assad" is also "assad"."""
+    return re.sub(r"^(?:al|el|ul|ad|ar|as|at|az|an|ash)-", "", surname)
 
 
 def _trimmed(text: str, start: int, end: int, *, quoted: bool = True) -> tuple[int, int]:
@@ -687,7 +693,11 @@ class _People:
         word, else the one person named whose full name begins with it ("Bilawal")."""
         folded = fold(" ".join(words))
         for entity in reversed(self.entities):
-            if entity.surname and (entity.surname == folded or entity.surname.endswith(" " + folded)):
+            if entity.surname and (
+                entity.surname == folded
+                or entity.surname.endswith(" " + folded)
+                or _without_particle(entity.surname.split()[-1]) == folded
+            ):
                 return entity
         if len(words) != 1:
             return None
