@@ -8,8 +8,10 @@ Rules, most specific first (words claimed by one rule are not claimed again):
 - `embedded-post`: a social post embedded as "text [pic.twitter.com/x] — Name (@handle) Month D,
   YYYY"; the post is the paragraph before the signature, with the list items above it.
 - `relayed-colon`: "Name: words" opening a post: Name's words, relayed by the post's author.
-- `quote-then-speaker`: “words,” Name said / said Name / the minister added / he told reporters.
-- `speaker-then-quote`: Name said: “words”; In a statement, the ministry said, “words”.
+- `quote-then-speaker`: “words,” Name said / said Name / the minister added / he told reporters /
+  Name was quoted as saying.
+- `speaker-then-quote`: Name said: “words”; In a statement, the ministry said, “words”; Name
+  dismissed the criticism, saying “Words”.
 - `quote-continued`: a quote that is a sentence or a paragraph of its own, by whoever spoke last.
 - `speaker-colon`: "Name: words" opening a paragraph of running text.
 - `quoted-phrase-near-speaker`: quoted words inside a sentence that reports what someone said (she warned
@@ -21,10 +23,11 @@ Rules, most specific first (words claimed by one rule are not claimed again):
 A quote runs over several paragraphs when a paragraph ends inside it and the next one opens
 with a quote mark; one opened and never closed ends with its paragraph. Straight and curly
 marks may be mixed. Speakers are found as the text names them: by name (titles stripped: the
-actor for "Canadian Foreign Minister Melanie Joly" is "Melanie Joly"), by surname or title
-("Joly", "the minister": whom the article introduced so), by pronoun (the speaker or subject
-last named before), as an organisation ("the Foreign Ministry", "Netanyahu's office", "AP") or
-as an unnamed source ("a senior official", "a statement").
+actor for "Canadian Foreign Minister Melanie Joly" is "Melanie Joly"), by surname, first name
+or title ("Joly", "the minister": whom the article introduced so; "the prime minister": whom
+the recorded relations say led the state named last), by pronoun (the speaker or subject last
+named before), as an organisation ("the Foreign Ministry", "Netanyahu's office", "AP") or as an
+unnamed source ("a senior official", "a statement"; or the person given that title soon after).
 """
 
 from __future__ import annotations

@@ -56,8 +56,10 @@ class ArticleCollection(MethodView):
         "over several paragraphs), quoted phrases in sentences that report speech, and indirect "
         "speech (kind paraphrase). Each draft says the rule that found it, its confidence and where "
         "its words stand (character offsets). Speakers are matched to actors by handle, name, alias, "
-        "surname or the title the article gave them; others are proposed by name (titles stripped), "
-        "as an organisation, or as an unnamed source. `said_at` is the date or weekday the sentence "
+        "surname, first name, the title the article gave them, or, for a leader's title, the "
+        "`leader_of` relation valid on `published_at` for the state or organisation named last; "
+        "others are proposed by name (titles stripped), as an organisation, or as an unnamed "
+        "source. `said_at` is the date or weekday the sentence "
         "gives, counted from `published_at`, else `published_at`; `event` is a known event the "
         "sentence names.",
     )
