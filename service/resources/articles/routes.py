@@ -52,9 +52,16 @@ class ArticleCollection(MethodView):
         operationId="ingest_article",
         summary="Ingest an article",
         description="Keeps the article exactly as sent and answers with the drafts its text yields: "
-        "embedded social posts, quotes with a named speaker, quoted phrases near one. Each draft says "
-        "the rule that found it, its confidence and where its words stand (character offsets). "
-        "Speakers are matched to actors by handle, name or alias; others are proposed by name.",
+        "embedded social posts, direct quotes (attributed before, after or in the sentences before; "
+        "over several paragraphs), quoted phrases in sentences that report speech, and indirect "
+        "speech (kind paraphrase). Each draft says the rule that found it, its confidence and where "
+        "its words stand (character offsets). Speakers are matched to actors by handle, name, alias, "
+        "surname, first name, the title the article gave them, or, for a leader's title, the "
+        "`leader_of` relation valid on `published_at` for the state or organisation named last; "
+        "others are proposed by name (titles stripped), as an organisation, or as an unnamed "
+        "source. `said_at` is the date or weekday the sentence "
+        "gives, counted from `published_at`, else `published_at`; `event` is a known event the "
+        "sentence names.",
     )
     @blp.arguments(ArticleCreateSchema, example=ARTICLE_CREATE_EXAMPLE)
     @blp.response(201, ArticleSchema, headers={"Location": LOCATION_HEADER})

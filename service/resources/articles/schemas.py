@@ -120,8 +120,27 @@ class NamedSchema(Schema):
         description = "Someone as the article names them, when no actor matches yet."
         example = {"name": "Jake Broe", "handle": "@RealJakeBroe"}
 
-    name = fields.String(required=True, allow_none=True, metadata={"description": "The name in the text."})
+    name = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The name in the text, without titles; null for an unnamed source."},
+    )
     handle = fields.String(required=True, allow_none=True, metadata={"description": "The handle, if any."})
+    kind = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "person, organization or group, when the text says which (an actor's kind "
+            "for the first two).",
+            "example": "person",
+        },
+    )
+    description = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "For an unnamed source (name null): how the text refers to them.",
+            "example": "a senior Number 10 source",
+        },
+    )
 
 
 class DraftSchema(Schema):
@@ -140,7 +159,8 @@ class DraftSchema(Schema):
         required=True,
         metadata={
             "description": "The rule that found it: embedded-post, relayed-colon, quote-then-speaker, "
-            "speaker-then-quote, speaker-colon or quoted-phrase-near-speaker."
+            "speaker-then-quote, quote-continued, speaker-colon, quoted-phrase-near-speaker or "
+            "reported-speech (indirect speech, of kind paraphrase)."
         },
     )
     confidence = fields.Float(required=True, metadata={"description": "How sure the rule is, 0 to 1."})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,9 +17,18 @@ from service.references.embedded import ACTOR_REFERENCE
 from service.references.lookup import FieldReferences, parse_uuid
 from service.references.referrers import count_where, register_referrer
 from service.resources.actors.models import Actor, ActorKind
-from service.resources.articles.extract import Candidate, Lexicon, Term, TooManyDrafts, extract
+from service.resources.articles.extract import (
+    Candidate,
+    Leadership,
+    Lexicon,
+    Term,
+    TooManyDrafts,
+    Who,
+    extract,
+)
 from service.resources.articles.models import Article, ArticleDraft, DraftStatus
 from service.resources.events.models import Event
+from service.resources.relations.models import ActorRelation, RelationKind
 from service.resources.statements import service as statements
 from service.resources.statements.models import Statement
 from service.resources.topics.models import Topic
@@ -40,14 +50,39 @@ _DRAFT_LOAD = (
 
 
 def lexicon(session: Session) -> Lexicon:
-    """Every actor's name and aliases (handles among them), keyed by the actor's id."""
+    """Every actor's name and aliases (handles among them), keyed by the actor's id; every
+    event's title, keyed by the event's id; and every person recorded as leader of an actor."""
     terms = []
+    names: dict[uuid.UUID, Term] = {}
     for actor_id, name, aliases, kind in session.execute(
         select(Actor.id, Actor.name, Actor.aliases, Actor.kind)
     ):
+        names[actor_id] = Term(name, str(actor_id), kind == ActorKind.person)
         for text in (name, *(aliases or [])):
             terms.append(Term(text, str(actor_id), kind == ActorKind.person))
-    return Lexicon(terms)
+    events = [(title, str(event_id)) for event_id, title in session.execute(select(Event.id, Event.title))]
+    leaderships = [
+        Leadership(names[subject_id], str(object_id), since, until)
+        for subject_id, object_id, since, until in session.execute(
+            select(
+                ActorRelation.subject_id,
+                ActorRelation.object_id,
+                ActorRelation.valid_from,
+                ActorRelation.valid_until,
+            ).where(ActorRelation.kind == RelationKind.leader_of)
+        )
+        if names[subject_id].is_person
+    ]
+    return Lexicon(terms, events, leaderships)
+
+
+def _proposed(who: Who) -> dict[str, Any]:
+    proposed: dict[str, Any] = {"name": who.name, "handle": who.handle}
+    if who.kind is not None:
+        proposed["kind"] = who.kind
+    if who.name is None:
+        proposed["description"] = who.description
+    return proposed
 
 
 def _draft_from(candidate: Candidate, article: Article, known: Lexicon) -> ArticleDraft:
@@ -65,9 +100,7 @@ def _draft_from(candidate: Candidate, article: Article, known: Lexicon) -> Artic
         span_end=candidate.end,
         kind=candidate.kind,
         speaker_id=speaker_id,
-        proposed_speaker=None
-        if speaker_id
-        else {"name": candidate.speaker.name, "handle": candidate.speaker.handle},
+        proposed_speaker=None if speaker_id else _proposed(candidate.speaker),
         relayed_by_id=parse_uuid(relayed.key) if relayed and relayed.key else None,
         proposed_relayed_by=(
             {"name": relayed.name, "handle": relayed.handle} if relayed and not relayed.key else None
@@ -75,6 +108,7 @@ def _draft_from(candidate: Candidate, article: Article, known: Lexicon) -> Artic
         said_at=to_instant(candidate.said_on) if candidate.said_on else None,
         said_at_precision=Precision.day if candidate.said_on else None,
         source_url=candidate.source_url,
+        event_id=parse_uuid(candidate.event_key) if candidate.event_key else None,
         positions=[],
         mentions=mentions,
     )
@@ -154,53 +188,98 @@ def _ensure_pending(draft: ArticleDraft) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Corrections:
+    """What a correction's references name, each checked."""
+
+    speaker: Actor | None
+    relayed_by: Actor | None
+    event: Event | None
+    positions: list[dict[str, Any]]
+    mentions: list[str]
+    span: tuple[int, int]
+
+
 def update_draft(session: Session, draft: ArticleDraft, changes: dict[str, Any]) -> ArticleDraft:
     """Correct a pending draft; references are checked now, so acceptance finds them valid."""
     _ensure_pending(draft)
-    references = FieldReferences(session)
-    speaker = relayed = event = None
-    if changes.get("speaker") is not None:
-        speaker = references.resolve(Actor, changes["speaker"], "speaker", "actor")
-    if changes.get("relayed_by") is not None:
-        relayed = references.resolve(Actor, changes["relayed_by"], "relayed_by", "actor")
-    if changes.get("event") is not None:
-        event = references.resolve(Event, changes["event"], "event", "event")
-    positions = []
-    for index, item in enumerate(changes.get("positions") or []):
-        topic = references.resolve(Topic, item["topic"], f"positions.{index}.topic", "topic")
-        if topic is not None:
-            positions.append(
-                {"topic": str(topic.id), "value": item["value"], "confidence": item["confidence"]}
-            )
-    mentions = []
-    for index, reference in enumerate(changes.get("mentions") or []):
-        mentioned = references.resolve(Actor, reference, f"mentions.{index}", "actor")
-        if mentioned is not None and str(mentioned.id) not in mentions:
-            mentions.append(str(mentioned.id))
-    start, end = changes.get("span_start", draft.span_start), changes.get("span_end", draft.span_end)
+    corrections = _checked(FieldReferences(session), draft, changes)
+    _correct(draft, changes, corrections)
+    session.commit()
+    return draft
+
+
+def _checked(references: FieldReferences, draft: ArticleDraft, changes: dict[str, Any]) -> _Corrections:
+    """The records the changes name; every reference that names none is reported at once."""
+
+    def actor(name: str) -> Actor | None:
+        value = changes.get(name)
+        return references.resolve(Actor, value, name, "actor") if value is not None else None
+
+    event = changes.get("event")
+    corrections = _Corrections(
+        speaker=actor("speaker"),
+        relayed_by=actor("relayed_by"),
+        event=references.resolve(Event, event, "event", "event") if event is not None else None,
+        positions=_positions(references, changes.get("positions") or []),
+        mentions=_mentions(references, changes.get("mentions") or []),
+        span=(changes.get("span_start", draft.span_start), changes.get("span_end", draft.span_end)),
+    )
+    start, end = corrections.span
     if not 0 <= start < end <= len(draft.article.text):
         references.reject(
             "span_end" if "span_end" in changes else "span_start",
             f"The span must lie within the article's {len(draft.article.text)} characters, start before end.",
         )
     references.raise_if_any()
+    return corrections
 
-    draft.span_start, draft.span_end = start, end
+
+def _positions(references: FieldReferences, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    positions = []
+    for index, item in enumerate(items):
+        topic = references.resolve(Topic, item["topic"], f"positions.{index}.topic", "topic")
+        if topic is not None:
+            positions.append(
+                {"topic": str(topic.id), "value": item["value"], "confidence": item["confidence"]}
+            )
+    return positions
+
+
+def _mentions(references: FieldReferences, items: list[str]) -> list[str]:
+    mentions: list[str] = []
+    for index, reference in enumerate(items):
+        mentioned = references.resolve(Actor, reference, f"mentions.{index}", "actor")
+        if mentioned is not None and str(mentioned.id) not in mentions:
+            mentions.append(str(mentioned.id))
+    return mentions
+
+
+def _correct(draft: ArticleDraft, changes: dict[str, Any], corrections: _Corrections) -> None:
+    """Set what the changes name on the draft; fields not sent stay as they are."""
+    draft.span_start, draft.span_end = corrections.span
     if "speaker" in changes:
+        speaker = corrections.speaker
         draft.speaker, draft.speaker_id = speaker, speaker.id if speaker else None
         draft.proposed_speaker = None if speaker else draft.proposed_speaker
     if "relayed_by" in changes:
+        relayed = corrections.relayed_by
         draft.relayed_by, draft.relayed_by_id = relayed, relayed.id if relayed else None
         draft.proposed_relayed_by = None
     if "event" in changes:
-        draft.event_id = event.id if event else None
+        draft.event_id = corrections.event.id if corrections.event else None
     if "positions" in changes:
-        draft.positions = positions
+        draft.positions = corrections.positions
     if "mentions" in changes:
-        draft.mentions = mentions
+        draft.mentions = corrections.mentions
     for name in ("kind", "source_url"):
         if name in changes:
             setattr(draft, name, changes[name])
+    _correct_said_at(draft, changes)
+
+
+def _correct_said_at(draft: ArticleDraft, changes: dict[str, Any]) -> None:
+    """A date alone is a day's precision and a date-time a minute's, unless the precision is sent."""
     if "said_at" in changes:
         said_at = changes["said_at"]
         draft.said_at = to_instant(said_at) if said_at is not None else None
@@ -211,8 +290,6 @@ def update_draft(session: Session, draft: ArticleDraft, changes: dict[str, Any])
         )
     elif "said_at_precision" in changes:
         draft.said_at_precision = changes["said_at_precision"]
-    session.commit()
-    return draft
 
 
 def accept_draft(session: Session, draft: ArticleDraft) -> Statement:
