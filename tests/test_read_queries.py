@@ -23,11 +23,9 @@ from service.resources.statements import service as statements
 from service.resources.statements.views import _ONE_WITH_PARTS, _PAGE_PARTS
 from tests.test_pagination import recorded_sql
 
-
-@pytest.fixture(autouse=True)
-def _postgresql_only(backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("on SQLite a ReadQuery runs through SQLAlchemy: there is nothing to compare")
+pytestmark = pytest.mark.postgresql_only(
+    "on SQLite a ReadQuery runs through SQLAlchemy: there is nothing to compare"
+)
 
 
 def _through_sqlalchemy(session: Session, query: ReadQuery, parameters: dict[str, Any]) -> list[Any]:
