@@ -1,6 +1,6 @@
 """Score the article ingest against the hand-labelled corpus in bench/ingest_corpus/.
 
-    .venv/bin/python bench/ingest_eval.py [--split dev|holdout|holdout-2|holdout-3|all]
+    .venv/bin/python bench/ingest_eval.py [--split dev|holdout|holdout-2|holdout-3|holdout-4|all]
         [--actors speakers|none] [-v]
 
 Each article goes through the service's own `ingest_article` (in-process, on a SQLite database
@@ -242,7 +242,8 @@ def evaluate(app: Any, article: dict[str, Any], with_actors: bool) -> tuple[Resu
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "holdout", "holdout-2", "holdout-3", "all"], default="dev")
+    splits = ["dev", "holdout", "holdout-2", "holdout-3", "holdout-4", "all"]
+    parser.add_argument("--split", choices=splits, default="dev")
     parser.add_argument("--actors", choices=["speakers", "none"], default="speakers")
     parser.add_argument("-v", "--verbose", action="store_true", help="list each miss, extra, wrong speaker")
     args = parser.parse_args()

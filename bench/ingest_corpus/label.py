@@ -5,7 +5,7 @@
 The label list is plain lines (see README.md beside this file):
 
     url: https://...            publisher: ...    title: ...    published: 2022-07-06 (or empty)
-    split: dev | holdout | holdout-2 | holdout-3
+    split: dev | holdout | holdout-2 | holdout-3 | holdout-4
     @person Boris Johnson       @org Associated Press = AP      (the speakers, with aliases)
     ignore: words [~~ end words] [| occurrence]                 (not scored: headlines, boilerplate)
     direct | Boris Johnson | the quoted words [~~ end words] [| occurrence]
