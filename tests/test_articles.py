@@ -816,3 +816,83 @@ def test_a_known_surname_without_its_joined_article_is_that_actor(client: FlaskC
     drafts = _drafts(client, text)
 
     assert [_who(d) for d in drafts] == ["bashar-al-assad"]
+
+
+def test_a_label_before_a_colon_is_not_the_speaker_of_the_quote_the_paragraph_reports(
+    client: FlaskClient,
+) -> None:
+    text = (
+        "Iran Press News: Attending his weekly press conference on Wednesday, Saeed Khatibzadeh "
+        "highlighted: “There won’t be any talks between Iran and the US.\n\n"
+        "World Desk: Regarding the talks, the envoy said: “We are not in a hurry.”\n"
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], d["rule"], _who(d)) for d in drafts] == [
+        ("There won’t be any talks between Iran and the US", "speaker-then-quote", "Saeed Khatibzadeh"),
+        ("We are not in a hurry", "speaker-then-quote", "Saeed Khatibzadeh"),
+    ]
+
+
+def test_an_organisations_spokesman_is_the_person_named_after_without_the_title(client: FlaskClient) -> None:
+    text = (
+        "Iranian Foreign Ministry spokesman stressed that there would not be any talks with the US.\n\n"
+        "At his weekly press conference, Saeed Khatibzadeh said the sanctions had to be lifted first."
+    )
+    unnamed = "Kremlin spokesman insisted that the talks had been useful. The weather was fine."
+
+    assert [_who(d) for d in _drafts(client, text)] == ["Saeed Khatibzadeh", "Saeed Khatibzadeh"]
+    assert [_who(d) for d in _drafts(client, unnamed)] == ["unnamed: Kremlin spokesman"]
+
+
+def test_a_title_is_not_the_last_speaker_who_holds_another_post(client: FlaskClient) -> None:
+    text = (
+        "US State Department spokesman Ned Price said that the negotiations were complicated. "
+        "The talks were postponed after Hussein Amir-Abdollahian phoned Josep Borrell. "
+        "The Iranian foreign minister also said: “There is no logical justification for new demands.”"
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("the negotiations were complicated", "Ned Price"),
+        ("There is no logical justification for new demands", "Hussein Amir-Abdollahian"),
+    ]
+
+
+def test_told_a_named_person_in_an_interview_that_reports_the_clause(client: FlaskClient) -> None:
+    text = (
+        "The talks were postponed after Hussein Amir-Abdollahian told Josep Borrell in a telephone "
+        "interview on Thursday that the new demands had no rational justification."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("the new demands had no rational justification", "Hussein Amir-Abdollahian")
+    ]
+
+
+def test_a_participle_after_told_and_its_audience_is_no_reported_clause(client: FlaskClient) -> None:
+    text = (
+        "“It is regrettable that AP is being accused of falsehoods,” the AP’s director of media "
+        "relations, Paul Colford, told the Washington Examiner, referring to a report published last week."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("It is regrettable that AP is being accused of falsehoods", "Paul Colford")
+    ]
+
+
+def test_an_html_entity_left_in_a_name_is_part_of_the_name(client: FlaskClient) -> None:
+    text = (
+        "Prime Minister Peter O&rsquo;Neill says there is no truth in the opposition’s allegations.\n\n"
+        "He said the demise of the opposition should be blamed on its leader."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [_who(d) for d in drafts] == ["Peter O&rsquo;Neill", "Peter O&rsquo;Neill"]

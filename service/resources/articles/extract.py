@@ -72,7 +72,8 @@ SPEECH_VERBS = sorted(
         "acknowledges announced announces noted notes explained explains stated states replied replies "
         "responded continued concluded recalled emphasised emphasized asserted predicted cautioned "
         "countered remarked observed suggested revealed disclosed raged shouted exclaimed quipped joked "
-        "wrote writes tweeted posted reposted retweeted believes contended conceded"
+        "wrote writes tweeted posted reposted retweeted believes contended conceded highlighted "
+        "underlined underscored"
     )
 )
 VERBS = "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True))
@@ -519,7 +520,9 @@ class _Sentences:
 # "bin-Laden"): these end a name as well as begin it. Particles standing alone ("bin", "de",
 # "van") only join the capitalised words around them.
 JOINED_PARTICLE = r"(?:al|el|ul|ud|ad|ar|as|at|az|an|ash|bin|ibn|bint|abu)-[A-Z][\w’'\-.]*"
-CAPITALISED = rf"(?:[A-Z][\w’'\-.]*|{JOINED_PARTICLE})"
+# An HTML entity left in a name ("O&rsquo;Neill", even mangled) is part of it.
+ENTITY = r"&(?:#\d{1,5}|[A-Za-z]{2,8});?"
+CAPITALISED = rf"(?:[A-Z](?:[\w’'\-.]|{ENTITY})*|{JOINED_PARTICLE})"
 PARTICLE = r"(?:bin|ibn|bint|al|de|del|della|di|du|da|dos|la|le|van|von|der|den|ter|ul|el)"
 NAME_RUN = re.compile(
     rf"(?:(?<=[\s(“\"‘])|^){CAPITALISED}(?:[ \t]+(?:{CAPITALISED}|{PARTICLE}(?=[ \t]+[A-Z]))){{0,6}}",
@@ -769,11 +772,35 @@ class _Reader:
             return self._titled(set(folded) - DETERMINERS, head, position, described)
         return None
 
+    @staticmethod
+    def _org_descriptor(words: list[str]) -> bool:
+        """ "Iranian Foreign Ministry spokesman", "the Kremlin spokeswoman": someone of an
+        organisation, described by their post, not the organisation itself."""
+        head = fold(words[-1])
+        return (
+            len(words) >= 2
+            and words[-1].islower()
+            and head in UNNAMED_HEADS
+            and not head.endswith("s")
+            and words[-2][:1].isupper()
+            and fold(words[0]) not in INDEFINITE
+        )
+
+    def _org_person(self, words: set[str], head: str, position: int, described: str) -> Who:
+        """Whom the article gave that post before, else the person it names as a speaker in
+        the sentences that follow (with the post or without it), else an unnamed source."""
+        for entity in reversed(self.people.persons_before(position)):
+            if head in entity.title and not (words - {head} - TITLE_WORDS - ORG_WORDS) - entity.title:
+                return entity.who
+        return self._named_after(head, position, untitled=True) or Who(None, description=described)
+
     def _nobody_named(self, words: list[str], position: int) -> Who | None:
         """A source the phrase describes without naming: a senior official, some MPs, a
         statement (the statement: the last speaker's), Netanyahu's office."""
         first, head = fold(words[0]), fold(words[-1])
         described = " ".join(words)
+        if self._org_descriptor(words):
+            return self._org_person({fold(word) for word in words} - DETERMINERS, head, position, described)
         unnamed = first in INDEFINITE or (head in UNNAMED_HEADS and head.endswith("s") and first != "the")
         if unnamed and (not words[-1][:1].isupper() or head in UNNAMED_HEADS):
             plural = (head.endswith("s") and head not in {"spokesperson"}) or first in PLURAL
@@ -900,8 +927,32 @@ class _Reader:
             return leader
         last = self.people.last_speaker(position)
         if last is not None and position - last[0] < 2500:
+            if head in POSTS and self._other_post(last[1], head, position):
+                return self._untitled_before(head, position, last[0]) or last[1]
             return last[1]
         return self._named_after(head, position) or Who(None, description=phrase)
+
+    def _other_post(self, who: Who, head: str, position: int) -> bool:
+        """Whether the article gave this speaker a post other than `head` (the spokesman is not
+        "the foreign minister")."""
+        for entity in reversed(self.people.persons_before(position)):
+            if entity.who == who:
+                posts = entity.title & POSTS
+                return bool(posts) and head not in posts
+        return False
+
+    def _untitled_before(self, head: str, position: int, since: int) -> Who | None:
+        """The person named last as a sentence's subject before `position`, after `since`, whom
+        the article gave no other post: whom "the foreign minister" means when the last
+        speaker holds another."""
+        for entity in reversed(self.people.persons_before(position)):
+            if entity.position <= since:
+                break
+            posts = entity.title & POSTS
+            opening = self.text[self.sentences.start_of(entity.position) : entity.position]
+            if not entity.possessive and (not posts or head in posts) and len(opening.split()) <= 12:
+                return entity.who
+        return None
 
     def _leader(self, position: int, length: int) -> Who | None:
         """Who leads, by the relations recorded, the actor named last before (or in) the phrase
@@ -911,17 +962,28 @@ class _Reader:
         term = self.lexicon.leader_of(seen, self.published_on)
         return _term_who(term) if term is not None else None
 
-    def _named_after(self, head: str, position: int) -> Who | None:
+    def _named_after(self, head: str, position: int, *, untitled: bool = False) -> Who | None:
         """A source the text describes first and names soon after ("a government spokesman
         said ... spokesman Sediq Sediqqi said"): the first person given that title in the three
-        sentences that follow."""
+        sentences that follow; with `untitled`, else the first one named there with no post,
+        as the subject of a reporting verb ("... Saeed Khatibzadeh highlighted")."""
         limit = self.sentences.start_of(position)
         for _ in range(4):
             limit = self.sentences.end_of(limit)
-        for entity in self.people.entities:
-            if position < entity.position < limit and head in entity.title:
+        following = [entity for entity in self.people.entities if position < entity.position < limit]
+        for entity in following:
+            if head in entity.title:
+                return entity.who
+        for entity in following if untitled else []:
+            if not entity.title & POSTS and not entity.possessive and self._speaks(entity.position):
                 return entity.who
         return None
+
+    def _speaks(self, position: int) -> bool:
+        """A name at `position` that is the subject of a reporting verb right after it."""
+        run = NAME_RUN.match(self.text, position)
+        after = self.text[run.end() if run else position :]
+        return bool(re.match(rf",?\s+(?:\w+ly\s+|also\s+|further\s+)?(?:{VERBS})\b", after))
 
 
 # The rules --------------------------------------------------------------------------------------
@@ -959,11 +1021,13 @@ TAIL_INVERTED = re.compile(
 AUDIENCE = re.compile(
     r"\s+(?:(?:the|a|an|his|her|their)\s+)?(?:[\w’'\-]+\s+){0,3}?"
     r"(?:reporters|journalists|conference|committee|parliament|lawmakers|MPs|newspaper|channel|"
-    r"news|radio|television|agency|interview|briefing|audience|crowd|supporters|[A-Z][\w]*)\b"
+    r"news|radio|television|agency|interview|briefing|audience|crowd|supporters|"
+    r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,2})\b"
 )
 ADJUNCTS = re.compile(
     r"(?:\s+(?:on|in|at|to|during|after|before|last|this|late|earlier)\s+(?:a\s+|an\s+|the\s+)?"
-    r"[\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"[\w’'\-]+(?:\s+(?:interview|call|conversation|message|briefing|meeting|speech|address))?"
+    r"(?:\s+[A-Z][\w’'\-]+)*|\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
     r"Sunday|yesterday|today)|,)*"
 )
 
@@ -1002,7 +1066,8 @@ def _without_adverbs(subject_text: str) -> str:
 
 
 PARTICIPLE_LEAD = re.compile(
-    r",\s+(?:saying|adding|insisting|declaring|stressing|warning|telling\s+\w+)\s*[:,]?\s*$"
+    r",\s+(?:saying|adding|insisting|declaring|stressing|warning|noting|explaining|arguing|claiming|"
+    r"asserting|emphasi[sz]ing|highlighting|telling\s+\w+)\s*[:,]?\s*$"
 )
 
 
@@ -1038,6 +1103,12 @@ def _verb_kind(verb: str) -> str:
 
 SUBORDINATOR = re.compile(
     r"\s(?:when|while|after|before|because|since|although|though|if|until|once|whereas|as)\s+"
+)
+# The words of a title that name a post (not "former", "deputy", "foreign"...).
+POSTS = _words(
+    "minister president chancellor premier spokesman spokeswoman spokesperson secretary ambassador "
+    "envoy senator governor mayor leader chairman chairwoman chair director commissioner general king "
+    "queen prince emir judge speaker official adviser advisor chief head"
 )
 LEADER_HEADS = _words("president chancellor premier leader king queen emir chairman chairwoman chair")
 
@@ -1414,6 +1485,8 @@ class _Statements:
         body = rest[offset:].lstrip()
         if not _opens_clause(body, verb, that=bool(that)):
             return None
+        if re.match(r",\s*\w+ing\b", rest[offset - 1 if rest[:offset].endswith(",") else offset :].lstrip()):
+            return None  # "told the Washington Examiner, referring to ...": a participle, no clause
         return position + offset + (len(rest[offset:]) - len(body))
 
     def _participles(self, position: int, end: int, who: Who, at: int) -> None:
@@ -1523,6 +1596,9 @@ class _Statements:
         return " ".join(subject) or None
 
 
+REPORTS_A_QUOTE = re.compile(rf"\b(?:{VERBS})\b[^“”\"\n]{{0,40}}[“\"]")
+
+
 def colon_paragraphs(statements: _Statements) -> None:
     """ "Name: words" opening a paragraph of running text."""
     reader = statements.reader
@@ -1531,8 +1607,8 @@ def colon_paragraphs(statements: _Statements) -> None:
         if statements._in_post(paragraph.start()):
             continue
         opening = COLON.match(text, paragraph.start(), paragraph.end())
-        if opening is None:
-            continue
+        if opening is None or REPORTS_A_QUOTE.search(opening.group("words")):
+            continue  # "Iran Press: ... Khatibzadeh highlighted: “…”": a label, then the writer's words
         start, end = _trimmed(text, opening.start("words"), paragraph.end(), quoted=False)
         if not statements.taken.overlaps(start, end) and start < end:
             speaker = _who(opening.group("speaker"), reader.lexicon)
