@@ -896,3 +896,36 @@ def test_an_html_entity_left_in_a_name_is_part_of_the_name(client: FlaskClient) 
     drafts = _drafts(client, text)
 
     assert [_who(d) for d in drafts] == ["Peter O&rsquo;Neill", "Peter O&rsquo;Neill"]
+
+
+def test_but_denied_that_is_a_second_statement_of_the_same_speaker(client: FlaskClient) -> None:
+    text = (
+        "A US official confirmed that Washington was in contact with Iran late Monday, but denied "
+        "that discussions on an interim agreement were taking place, Reuters news agency reported. "
+        "The remarks came after Iran appeared to acknowledge reports that talks were taking place. "
+        "The White House denied making progress on a new deal."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("Washington was in contact with Iran late Monday", "unnamed: A US official"),
+        ("discussions on an interim agreement were taking place", "unnamed: A US official"),
+    ]
+
+
+def test_a_post_described_first_is_the_one_person_given_it_paragraphs_later(client: FlaskClient) -> None:
+    text = (
+        'Australia\'s opposition leader has accused the prime minister of "playing games".\n\n'
+        "The budget was delivered on Tuesday night.\n\n"
+        "Taxpayer funds cannot be used for political advertising.\n\n"
+        "The campaign has not formally begun.\n\n"
+        "ALP leader Bill Shorten said he was ready to enter the campaign mode."
+    )
+
+    drafts = _drafts(client, text)
+
+    assert [(d["text"], _who(d)) for d in drafts] == [
+        ("playing games", "Bill Shorten"),
+        ("he was ready to enter the campaign mode", "Bill Shorten"),
+    ]

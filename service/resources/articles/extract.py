@@ -145,9 +145,13 @@ CLAUSE_AUXILIARY = re.compile(
 CLAUSE_CUTS = re.compile(
     r",\s+(?:adding|saying|insisting|stressing|referring|according to|reported|reports|pledging|"
     r"promising|vowing|describing|noting|claiming|arguing|while)\b|\s+while\s+stressing\b"
-    r"|,\s+(?:[A-Z]\w+\s+){0,3}(?:news|agency|channel)\s+reported\b"
+    r"|,\s+(?:[A-Z]\w+\s+){0,3}(?:news\s+)?(?:news|agency|channel)\s+reported\b"
     r"|;\s"  # a semicolon joins the writer's next clause
+    r"|,?\s+(?:but|and)\s+(?:also\s+)?(?:denied|insisted|warned|added|stressed|said|admitted|"
+    r"acknowledged|maintained|argued|claimed|noted|confirmed|reiterated)\s+that\b"
 )
+# "... confirmed that A, but denied that B": the same speaker's second reported clause.
+CONJOINED = re.compile(rf"[,.]?\s*(?:but|and)\s+(?:also\s+)?(?P<verb>{VERBS})\b")
 INDEFINITE = _words("a an one some several two three many most another both all each")
 PLURAL = _words("some several two three many most both all")
 QUESTION_STARTS = _words("if whether why how what when who")
@@ -930,7 +934,22 @@ class _Reader:
             if head in POSTS and self._other_post(last[1], head, position):
                 return self._untitled_before(head, position, last[0]) or last[1]
             return last[1]
-        return self._named_after(head, position) or Who(None, description=phrase)
+        return (
+            self._named_after(head, position)
+            or self._only_one_titled(head, position)
+            or Who(None, description=phrase)
+        )
+
+    def _only_one_titled(self, head: str, position: int) -> Who | None:
+        """ "Australia's opposition leader has accused ..." and, paragraphs later, "ALP leader
+        Bill Shorten said": the one person the article gives that post after the description."""
+        titled = {entity.who for entity in self.people.entities if head in entity.title}
+        later = [
+            entity.who
+            for entity in self.people.entities
+            if entity.position > position and head in entity.title
+        ]
+        return later[0] if later and len(titled) == 1 else None
 
     def _other_post(self, who: Who, head: str, position: int) -> bool:
         """Whether the article gave this speaker a post other than `head` (the spokesman is not
@@ -1041,6 +1060,8 @@ def _opens_clause(body: str, verb: str, *, that: bool) -> bool:
         return False
     if not that and not CLAUSE_AUXILIARY.search(" ".join(body.split()[:10])):
         return False
+    if first.endswith("ing") and verb not in {"said", "says", "told", "tells"}:
+        return False  # "denied making progress": a gerund, the object of the verb
     return bool(
         that
         or first not in {"the", "a", "an"}
@@ -1385,9 +1406,23 @@ class _Statements:
                 continue
             stop = self._clause_end(clause, end)
             self._claim(clause, stop, who, verb.start())
+            stop = self._conjoined(stop, end, who)
             self._participles(stop, end, who, verb.start())
             return True
         return False
+
+    def _conjoined(self, stop: int, end: int, who: Who) -> int:
+        """The clause of a second reporting verb joined to the first ("…, but denied that …"),
+        claimed for the same speaker; where the reported words end."""
+        again = CONJOINED.match(self.reader.text, stop, end)
+        if again is None or again.group("verb") not in REPORTING:
+            return stop
+        clause = self._clause_after(again.end(), end, again.group("verb"))
+        if clause is None:
+            return stop
+        second = self._clause_end(clause, end)
+        self._claim(clause, second, who, again.start("verb"))
+        return second
 
     def _reported_before_speaker(self, start: int, end: int) -> bool:
         """..., Name said on Monday. / ... - said Name."""
@@ -1458,8 +1493,8 @@ class _Statements:
             candidate = candidate[: predicate.start()] if predicate else candidate
         if self._in_quote_text(candidate) or not _is_subject(candidate):
             return None
-        if re.search(r"\b(?:to|of|for|with|by|from)$", candidate):
-            return None
+        if re.search(r"\b(?:to|of|for|with|by|from)$|\bto\s+[a-z]\w*$", candidate):
+            return None  # "Iran appeared to acknowledge reports that": "reports" is a noun
         return candidate
 
     @staticmethod
