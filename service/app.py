@@ -119,7 +119,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     configure_logging(logging.INFO)
 
     sessions.init_app(
-        app, sessions.Database(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
+        app,
+        sessions.Database(
+            settings.database_url,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            pooler=settings.database_pooler,
+        ),
     )
     register_error_handlers(app)
     _install_request_hooks(app)
