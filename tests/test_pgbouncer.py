@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import exc, make_url, text
 
+from service.app import create_app
+from service.config import Settings
 from service.data.engine import make_engine
+from service.data.sessions import get_database
 
 pytestmark = pytest.mark.postgresql_only("PgBouncer stands before PostgreSQL only")
 
@@ -125,3 +128,20 @@ def test_the_migration_lock_is_held_through_the_pooler(bouncer_url: str) -> None
         engine.dispose()
     assert taken is False
     assert free is True
+
+
+def test_the_service_answers_reads_through_the_pooler(bouncer_url: str) -> None:
+    app = create_app(
+        Settings(
+            database_url=bouncer_url,
+            database_pooler="transaction",
+            rate_limit_per_address="1000000/minute",
+            rate_limit_per_key="1000000/minute",
+        )
+    )
+    client = app.test_client()
+    try:
+        statuses = {client.get("/api/v1/actors?limit=5").status_code for _ in range(30)}
+    finally:
+        get_database(app).engine.dispose()
+    assert statuses == {200}
