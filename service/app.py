@@ -107,6 +107,14 @@ class _NoCookieSessions(SessionInterface):
         return None
 
 
+def _database(settings: Settings) -> sessions.Database:
+    return sessions.Database(
+        settings.database_url,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        pooler=settings.database_pooler,
+    )
+
+
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_environment()
     settings.refuse_to_start_unsafely()
@@ -118,9 +126,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.json.sort_keys = False
     configure_logging(logging.INFO)
 
-    sessions.init_app(
-        app, sessions.Database(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
-    )
+    sessions.init_app(app, _database(settings))
     register_error_handlers(app)
     _install_request_hooks(app)
     metrics.init_app(app)

@@ -6,12 +6,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_SQLITE_PATH = Path("var") / "stanceline.db"
 # Only for local use: cursors are signed with it, so every worker must share it.
 DEVELOPMENT_SECRET = "stanceline-development-secret-change-me"  # noqa: S105 - dev only
 # STANCELINE_ENV: the image says production; a checkout, by default, is development.
 ENVIRONMENTS = ("development", "production")
+# DATABASE_POOLER: "transaction" when a PgBouncer in transaction mode stands before PostgreSQL.
+POOLERS = ("none", "transaction")
 
 
 def _int(name: str, default: int) -> int:
@@ -38,6 +41,22 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
+def replica_url_problem(url: str) -> str | None:
+    """Why a DATABASE_REPLICA_URLS entry cannot be a PostgreSQL replica's URL, or None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        return f"'{url}' is not a URL ({error})"
+    if parts.scheme not in ("postgres", "postgresql", "postgresql+psycopg"):
+        return f"'{url}' is not a postgresql:// URL"
+    if not parts.hostname:
+        return f"'{url}' names no host"
+    if port == 0:
+        return f"'{url}' names port 0"
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -57,6 +76,10 @@ class Settings:
     # PostgreSQL cancels any statement that runs longer (503 problem); 0 turns it off.
     statement_timeout_ms: int = 15000
     environment: str = "development"
+    # Streaming replicas that may answer reads; the primary (database_url) answers the rest.
+    database_replica_urls: tuple[str, ...] = ()
+    database_replica_max_lag_seconds: float = 5.0
+    database_pooler: str = "none"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -74,6 +97,11 @@ class Settings:
             idempotency_hours=_int("IDEMPOTENCY_HOURS", 24),
             statement_timeout_ms=_int("DATABASE_STATEMENT_TIMEOUT_MS", 15000),
             environment=os.environ.get("STANCELINE_ENV") or "development",
+            database_replica_urls=tuple(
+                _normalise_database_url(url) for url in _list("DATABASE_REPLICA_URLS")
+            ),
+            database_replica_max_lag_seconds=float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS") or 5),
+            database_pooler=os.environ.get("DATABASE_POOLER") or "none",
         )
 
     def refuse_to_start_unsafely(self) -> None:
@@ -81,12 +109,28 @@ class Settings:
         anyone can read in this repository (it signs every cursor)."""
         if self.environment not in ENVIRONMENTS:
             raise SystemExit(f"STANCELINE_ENV is '{self.environment}': set it to development or production.")
+        self._refuse_bad_database_settings()
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
             raise SystemExit(
                 "SECRET_KEY is not set, and production will not start with the development value. "
                 "Set SECRET_KEY to a long random value, the same for every instance, e.g. the output "
                 "of: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
+
+    def _refuse_bad_database_settings(self) -> None:
+        """A typo in a replica's URL or the pooler's mode stops the start, naming the entry,
+        instead of surfacing later as reads that quietly all go to the primary."""
+        if self.database_pooler not in POOLERS:
+            raise SystemExit(f"DATABASE_POOLER is '{self.database_pooler}': set it to none or transaction.")
+        problems = [problem for url in self.database_replica_urls if (problem := replica_url_problem(url))]
+        if problems:
+            raise SystemExit(
+                "DATABASE_REPLICA_URLS has entries that are not PostgreSQL URLs: "
+                + "; ".join(problems)
+                + ". Give comma-separated postgresql://user@host:port/database URLs."
+            )
+        if self.database_replica_urls and self.database_url.startswith("sqlite"):
+            raise SystemExit("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL (the primary).")
 
     def flask_config(self) -> dict[str, Any]:
         return {

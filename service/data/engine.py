@@ -36,13 +36,22 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(database_url: str, *, statement_timeout_ms: int = 0, **options: Any) -> Engine:
+def make_engine(
+    database_url: str, *, statement_timeout_ms: int = 0, pooler: str = "none", **options: Any
+) -> Engine:
     """An engine; on PostgreSQL every statement is cancelled after `statement_timeout_ms`
-    (0: never), so a runaway query cannot hold a worker (SQLite waits at most 5 s for a lock)."""
+    (0: never), so a runaway query cannot hold a worker (SQLite waits at most 5 s for a lock).
+
+    `pooler="transaction"`: a PgBouncer in transaction mode hands each transaction any server
+    connection, so nothing may live on the connection: no server-side prepared statements and
+    the settings made per transaction (SET LOCAL) instead of at connect.
+    """
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, **options)
         _make_sqlite_transactional(engine)
         return engine
+    if pooler == "transaction":
+        return _make_pooled_engine(database_url, statement_timeout_ms, options)
     # Timestamps come back in UTC (UTCDateTime relies on it), whatever the server's time zone.
     settings = ["-c timezone=UTC"]
     if statement_timeout_ms:
@@ -52,6 +61,22 @@ def make_engine(database_url: str, *, statement_timeout_ms: int = 0, **options: 
     # it is returned: no call for it.
     options.setdefault("skip_autocommit_rollback", True)
     engine = create_engine(database_url, **options)
+    event.listen(engine, "checkout", _drop_if_server_spoke)
+    return engine
+
+
+def _make_pooled_engine(database_url: str, statement_timeout_ms: int, options: dict[str, Any]) -> Engine:
+    options.setdefault("connect_args", {})["prepare_threshold"] = None
+    engine = create_engine(database_url, **options)
+    settings = "SET LOCAL timezone = 'UTC'"
+    if statement_timeout_ms:
+        settings += f"; SET LOCAL statement_timeout = {int(statement_timeout_ms)}"
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # Outside autocommit this runs inside the transaction PgBouncer has just pinned.
+        connection.exec_driver_sql(settings)
+
     event.listen(engine, "checkout", _drop_if_server_spoke)
     return engine
 

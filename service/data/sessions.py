@@ -21,9 +21,10 @@ _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class Database:
     """The app's engine and session factory; one per app, made lazily after a fork."""
 
-    def __init__(self, database_url: str, *, statement_timeout_ms: int = 0) -> None:
+    def __init__(self, database_url: str, *, statement_timeout_ms: int = 0, pooler: str = "none") -> None:
         self.database_url = database_url
         self.statement_timeout_ms = statement_timeout_ms
+        self.pooler = pooler
         self._engine: Engine | None = None
         self._autocommit_engine: Engine | None = None
         self.session_factory = sessionmaker(expire_on_commit=False)
@@ -31,7 +32,9 @@ class Database:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.database_url, statement_timeout_ms=self.statement_timeout_ms)
+            self._engine = make_engine(
+                self.database_url, statement_timeout_ms=self.statement_timeout_ms, pooler=self.pooler
+            )
             self.session_factory.configure(bind=self._engine)
         return self._engine
 
@@ -53,7 +56,9 @@ class Database:
         """
         session = self.new_session()
         bind = self.session_factory.kw.get("bind")
-        if isinstance(bind, Engine) and bind.dialect.name == "postgresql":  # not inside a test's transaction
+        # Through a transaction-mode pooler a read keeps its transaction: SET LOCAL needs one.
+        autocommit = self.pooler != "transaction"
+        if autocommit and isinstance(bind, Engine) and bind.dialect.name == "postgresql":
             if self._autocommit_engine is None:
                 self._autocommit_engine = bind.execution_options(isolation_level="AUTOCOMMIT")
             session.bind = self._autocommit_engine
