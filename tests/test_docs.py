@@ -66,6 +66,13 @@ def test_swagger_ui_is_served_with_its_own_assets(client: FlaskClient) -> None:
             assert len(response.data) > 1000
 
 
+def test_browsers_asking_for_a_favicon_get_an_image(client: FlaskClient) -> None:
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/png"
+        assert response.data.startswith(b"\x89PNG")
+
+
 def test_redoc_is_served_with_its_own_script(client: FlaskClient) -> None:
     page = client.get("/redoc")
     assert page.status_code == 200
