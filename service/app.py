@@ -70,6 +70,11 @@ def _static_blueprint() -> Blueprint:
         endpoint="redoc",
         view_func=lambda filename: _send(_STATIC / "redoc", filename),
     )
+    static.add_url_rule(
+        "/favicon.ico",
+        endpoint="favicon",
+        view_func=lambda: _send(_SWAGGER_UI_DIST, "favicon-32x32.png"),
+    )
     return static
 
 

@@ -139,6 +139,8 @@ class Settings:
             "API_TITLE": "Stanceline API",
             "API_VERSION": "1.0.0",
             "OPENAPI_VERSION": "3.1.0",
+            # Relative, so the document is right wherever the service is deployed.
+            "API_SPEC_OPTIONS": {"servers": [{"url": "/", "description": "This service."}]},
             "OPENAPI_URL_PREFIX": "/",
             "OPENAPI_JSON_PATH": "openapi.json",
             "OPENAPI_SWAGGER_UI_PATH": "/docs/",

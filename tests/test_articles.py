@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from service.demo.load import load_story
 from service.demo.story import STATEMENTS
 from service.values.examples import seed_id_text
 from tests.helpers import assert_problem
+
+CONTRACT = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
 
 SEED = (Path(__file__).resolve().parent.parent / "service" / "demo" / "seed_article.txt").read_text(
     encoding="utf-8"
@@ -153,6 +156,8 @@ def test_accepting_twice_makes_one_statement(demo: FlaskClient) -> None:
 
     body = assert_problem(again, 409, "conflict")
     assert body["statement_id"] == first.get_json()["id"]
+    documented = json.loads(CONTRACT.read_text())["components"]["schemas"]["Problem"]["properties"]
+    assert set(body) <= set(documented)  # the Problem schema refuses other members
     said = demo.get("/api/v1/statements?actor=volodymyr-zelensky&limit=200").get_json()["items"]
     assert [s["text"] for s in said].count("game changer") == 2  # the demo's and this one
     current = demo.get(f"/api/v1/articles/{draft['article_id']}/drafts/{draft['id']}").get_json()

@@ -66,6 +66,19 @@ def test_swagger_ui_is_served_with_its_own_assets(client: FlaskClient) -> None:
             assert len(response.data) > 1000
 
 
+def test_the_document_names_its_server_relative_to_where_it_is_served(client: FlaskClient) -> None:
+    servers = client.get("/openapi.json").get_json()["servers"]
+
+    assert [server["url"] for server in servers] == ["/"]
+
+
+def test_browsers_asking_for_a_favicon_get_an_image(client: FlaskClient) -> None:
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/png"
+        assert response.data.startswith(b"\x89PNG")
+
+
 def test_redoc_is_served_with_its_own_script(client: FlaskClient) -> None:
     page = client.get("/redoc")
     assert page.status_code == 200

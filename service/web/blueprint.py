@@ -100,6 +100,16 @@ class ProblemSchema(Schema):
             "example": {"statements": 4},
         },
     )
+    statement_id = fields.UUID(
+        allow_none=True,
+        metadata={
+            "description": (
+                "For a `conflict` on a draft already decided: the statement it was accepted into "
+                "(null when it was rejected)."
+            ),
+            "example": "0b8f5c1e-2d3a-4c5b-9e6f-7a8b9c0d1e2f",
+        },
+    )
 
 
 class SchemaMetaPlugin(BasePlugin):
