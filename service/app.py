@@ -28,7 +28,7 @@ from service.resources.relations.routes import blp as relations_blueprint
 from service.resources.revisions.routes import blp as changes_blueprint
 from service.resources.statements.routes import blp as statements_blueprint
 from service.resources.topics.routes import blp as topics_blueprint
-from service.web import idempotency, limits
+from service.web import idempotency, inputs, limits
 from service.web.blueprint import BEARER_SCHEME, SECURITY_SCHEMES, Api
 from service.web.json import OrjsonProvider
 
@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     # Order matters: limits count every attempt, then the key is checked, then idempotency
     # (which needs to know the key) may answer from a stored response.
     limits.init_app(app, settings)
+    inputs.init_app(app)
     access.init_app(app, settings)
     idempotency.init_app(app, settings)
 

@@ -58,6 +58,13 @@ class UnsupportedMediaType(Problem):
     status = 415
 
 
+class InvalidText(Problem):
+    """A NUL byte, a lone surrogate or bytes that are not UTF-8 where text is expected."""
+
+    status = 400
+    type_name = "invalid-text"
+
+
 class InvalidCursor(Problem):
     status = 400
     type_name = "invalid-cursor"
@@ -157,6 +164,7 @@ _TITLES = {
     "malformed-json": "Malformed JSON",
     "missing-body": "Missing body",
     "invalid-cursor": "Invalid cursor",
+    "invalid-text": "Invalid text",
     "conflict": "Conflict",
     "still-referenced": "Still referenced",
     "service-unavailable": "Service unavailable",

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import http
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from functools import wraps
 from typing import Any
 
 import flask_smorest
+import orjson
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Response, abort, after_this_request, request
 from flask_smorest.utils import prepare_response
 from marshmallow import RAISE, Schema, fields, validate
-from webargs.flaskparser import FlaskParser
+from marshmallow.utils import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
@@ -33,9 +36,11 @@ from service.problems import (
     MissingBody,
     PreconditionFailed,
     UnsupportedMediaType,
+    ValidationFailed,
     from_http_exception,
 )
 from service.values.dates import world_date_properties
+from service.web.inputs import nul_paths
 from service.web.json import OrjsonProvider
 from service.web.pages import next_link, page_schema_for
 from service.web.roles import Role, default_role
@@ -294,6 +299,25 @@ class StrictQueryParser(FlaskParser):
         "query": RAISE,
         "querystring": RAISE,
     }
+
+    def _raw_load_json(self, req: Any) -> Any:
+        """Every JSON body is read by orjson, as the import reads its lines: a document nested
+        deeper than 1,024 or holding a lone surrogate is malformed JSON (400), not a
+        RecursionError or UnicodeEncodeError later; a string holding NUL is a 422 naming it."""
+        if not is_json_request(req):
+            return missing
+        text = req.get_data(cache=True).decode("utf-8")  # UnicodeDecodeError: malformed, 400
+        try:
+            body = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise json.JSONDecodeError(exc.msg, exc.doc or text, exc.pos) from None
+        refused = sorted(set(nul_paths(body)))
+        if refused:
+            raise ValidationFailed(
+                {path: ["Text may not contain a NUL character (\\u0000)."] for path in refused},
+                detail=f"Invalid input in: {', '.join(refused)}",
+            )
+        return body
 
 
 def _page_request(view_args: tuple[Any, ...]) -> PageRequest:

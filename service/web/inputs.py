@@ -1,0 +1,56 @@
+"""Input no handler should ever see: NUL bytes and text that is not UTF-8.
+
+PostgreSQL text cannot hold a NUL character, and a query string that is not UTF-8 would reach
+the handlers with replacement characters in it; both are refused before routing, with a 400
+naming where the bad input is, instead of a database error (a 500) or a silent mismatch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from flask import Flask, request
+
+from service.problems import InvalidText
+
+NUL = "\x00"
+
+
+def nul_paths(value: Any, root: str = "") -> Iterator[str]:
+    """The paths (`a.0.b`) of the keys and strings in a parsed JSON value that hold a NUL,
+    walked without recursion: a document may be nested as deep as the parser allows."""
+    stack: list[tuple[str, Any]] = [(root, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                yield path or "_schema"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                if NUL in str(key):
+                    yield child_path
+                stack.append((child_path, child))
+        elif isinstance(item, list):
+            stack.extend(
+                (f"{path}.{index}" if path else str(index), child) for index, child in enumerate(item)
+            )
+
+
+def refuse_bad_text() -> None:
+    """400 for a NUL byte in the path or the query string, or a query string not UTF-8."""
+    if NUL in request.path:
+        raise InvalidText("The path holds a NUL byte (%00), which no id, slug or name may contain.")
+    raw = unquote_to_bytes(request.query_string)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidText(f"The query string is not UTF-8 (at byte {exc.start} once decoded).") from None
+    if b"\x00" in raw:
+        raise InvalidText("The query string holds a NUL byte (%00), which no parameter may contain.")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_bad_text)
