@@ -269,7 +269,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def _integrity_error(exc: IntegrityError) -> Response:
         # The service checks uniqueness and references first; this answers the races.
-        log.info("integrity error: %s", exc.orig)
+        # The first line only: PostgreSQL's DETAIL line quotes the values that clashed.
+        log.info("integrity error: %s", str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig))
         return problem_response(
             409,
             "The request conflicts with the current state of the data; re-read and retry.",

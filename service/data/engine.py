@@ -39,6 +39,8 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 def make_engine(database_url: str, *, statement_timeout_ms: int = 0, **options: Any) -> Engine:
     """An engine; on PostgreSQL every statement is cancelled after `statement_timeout_ms`
     (0: never), so a runaway query cannot hold a worker (SQLite waits at most 5 s for a lock)."""
+    # Errors and logs name a statement without its values: they may be personal data or keys.
+    options.setdefault("hide_parameters", True)
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, **options)
         _make_sqlite_transactional(engine)

@@ -41,6 +41,7 @@ class ActorCollection(MethodView):
         summary="Create an actor",
         description="The slug is made from the name when not given.",
     )
+    @blp.etag
     @blp.arguments(ActorSchema)
     @blp.response(201, ActorSchema, headers={"Location": LOCATION_HEADER})
     @blp.problems(409)

@@ -41,6 +41,7 @@ class TopicCollection(MethodView):
         summary="Create a topic",
         description="The slug is made from the name when not given.",
     )
+    @blp.etag
     @blp.arguments(TopicSchema)
     @blp.response(201, TopicSchema, headers={"Location": LOCATION_HEADER})
     @blp.problems(409)
