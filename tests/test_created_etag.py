@@ -4,9 +4,9 @@ with If-Match at once without reading the record again."""
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from flask.testing import FlaskClient
 
 from service.data.sessions import get_database
 

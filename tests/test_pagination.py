@@ -113,3 +113,24 @@ def test_a_deep_page_is_one_keyset_query_without_offset_or_count(
     # SQLite's compiler always writes OFFSET after LIMIT; it must then be 0.
     assert "OFFSET" not in sql or (sql.rstrip().endswith("OFFSET ?") and list(params)[-1] == 0)
     assert "ACTORS.SLUG >" in sql.replace("(", "").replace(")", "")
+
+
+def test_cursor_reused_with_other_filters_is_400(client: FlaskClient) -> None:
+    add_actors(client, 3)
+    cursor = client.get("/api/v1/actors?limit=1").get_json()["next_cursor"]
+
+    body = assert_problem(
+        client.get(f"/api/v1/actors?limit=1&kind=person&cursor={cursor}"), 400, "invalid-cursor"
+    )
+    assert "other filters" in body["detail"]
+    # The limit is not a filter: a page of another length still follows on.
+    assert client.get(f"/api/v1/actors?limit=2&cursor={cursor}").status_code == 200
+
+
+def test_cursor_follows_on_with_the_same_filters_in_any_order(client: FlaskClient) -> None:
+    add_actors(client, 3, kind="group")
+    cursor = client.get("/api/v1/actors?kind=group&q=actor&limit=1").get_json()["next_cursor"]
+
+    response = client.get(f"/api/v1/actors?q=actor&limit=1&kind=group&cursor={cursor}")
+    assert response.status_code == 200, response.get_json()
+    assert [item["slug"] for item in response.get_json()["items"]] == ["actor-01"]
