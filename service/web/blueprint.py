@@ -40,6 +40,7 @@ from service.problems import (
     from_http_exception,
 )
 from service.values.dates import world_date_properties
+from service.values.fields import NUL_MESSAGE
 from service.web.inputs import nul_paths
 from service.web.json import OrjsonProvider
 from service.web.pages import next_link, page_schema_for
@@ -314,7 +315,7 @@ class StrictQueryParser(FlaskParser):
         refused = sorted(set(nul_paths(body)))
         if refused:
             raise ValidationFailed(
-                {path: ["Text may not contain a NUL character (\\u0000)."] for path in refused},
+                {path: [NUL_MESSAGE] for path in refused},
                 detail=f"Invalid input in: {', '.join(refused)}",
             )
         return body
