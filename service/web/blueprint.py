@@ -43,7 +43,7 @@ from service.values.dates import world_date_properties
 from service.values.fields import NUL_MESSAGE
 from service.web.inputs import nul_paths
 from service.web.json import OrjsonProvider
-from service.web.pages import next_link, page_schema_for
+from service.web.pages import page_links, page_schema_for
 from service.web.roles import Role, default_role
 
 
@@ -150,7 +150,8 @@ def exclusive_range_properties(
 
 
 LINK_HEADER = {
-    "description": 'RFC 8288 links: to the next page, `<...>; rel="next"` (absent on the last page), '
+    "description": 'RFC 8288 links with absolute URLs: to the first page, `<...>; rel="first"`, to the next '
+    'page, `<...>; rel="next"` (absent on the last page), '
     'and, on lists that have one, to another view of the same data (`rel="alternate"`, e.g. a chart).',
     "schema": {"type": "string"},
 }
@@ -469,10 +470,10 @@ class Blueprint(flask_smorest.Blueprint):
             @wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 page = func(*args, page=_page_request(args), **kwargs)
-                links = [next_link(page.next_cursor)] if page.next_cursor else []
+                links = page_links(page.next_cursor)
                 if alternate is not None:
                     links.append(alternate())
-                return page, 200, {"Link": ", ".join(links)} if links else {}
+                return page, 200, {"Link": ", ".join(links)}
 
             documented = self.response(200, envelope, headers={"Link": LINK_HEADER})(wrapper)
             return self.problems(400)(documented)

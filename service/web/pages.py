@@ -10,11 +10,23 @@ from marshmallow import Schema, fields, validate
 from service.data.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
-def next_link(next_cursor: str) -> str:
-    """An RFC 8288 Link header value for the next page of the current request."""
+def _page_url(cursor: str | None) -> str:
+    """The absolute URL of the current request's list at `cursor` (None: its first page)."""
     args = request.args.copy()
-    args["cursor"] = next_cursor
-    return f'<{request.path}?{urlencode(list(args.items(multi=True)))}>; rel="next"'
+    args.pop("cursor", None)
+    if cursor is not None:
+        args["cursor"] = cursor
+    query = urlencode(list(args.items(multi=True)))
+    return f"{request.base_url}?{query}" if query else request.base_url
+
+
+def page_links(next_cursor: str | None) -> list[str]:
+    """RFC 8288 Link values with absolute URLs: the first page, and the next one if any,
+    both with the request's filters and limit."""
+    links = [f'<{_page_url(None)}>; rel="first"']
+    if next_cursor:
+        links.append(f'<{_page_url(next_cursor)}>; rel="next"')
+    return links
 
 
 class PageQuerySchema(Schema):
