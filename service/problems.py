@@ -65,6 +65,11 @@ class InvalidText(Problem):
     type_name = "invalid-text"
 
 
+class NotAcceptable(Problem):
+    status = 406
+    type_name = "not-acceptable"
+
+
 class InvalidCursor(Problem):
     status = 400
     type_name = "invalid-cursor"
@@ -165,6 +170,7 @@ _TITLES = {
     "missing-body": "Missing body",
     "invalid-cursor": "Invalid cursor",
     "invalid-text": "Invalid text",
+    "not-acceptable": "Not acceptable",
     "conflict": "Conflict",
     "still-referenced": "Still referenced",
     "service-unavailable": "Service unavailable",

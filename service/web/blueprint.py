@@ -53,7 +53,8 @@ class ProblemSchema(Schema):
         description = (
             "An RFC 9457 problem detail. `type` is `about:blank` when the HTTP status "
             "says everything, or one of `urn:stanceline:problem:validation-error`, "
-            "`malformed-json`, `missing-body`, `invalid-cursor`, `conflict`, `still-referenced`, "
+            "`malformed-json`, `missing-body`, `invalid-text`, `invalid-cursor`, `not-acceptable`, "
+            "`uri-too-long`, `conflict`, `still-referenced`, "
             "`service-unavailable`."
         )
         example = {
@@ -357,8 +358,13 @@ class Blueprint(flask_smorest.Blueprint):
         if self.public:
             doc["security"] = []
             return doc
-        role = Role(doc_info["role"]) if "role" in doc_info else default_role(method.upper())
         responses = doc.setdefault("responses", {})
+        # Any API request: NUL bytes or a query string not UTF-8 (400 invalid-text), an Accept
+        # naming no type the route answers with (406), a URL too long (414).
+        responses.setdefault("400", http.HTTPStatus(400).name)
+        responses["406"] = http.HTTPStatus(406).name
+        responses["414"] = http.HTTPStatus(414).name
+        role = Role(doc_info["role"]) if "role" in doc_info else default_role(method.upper())
         responses["401"] = http.HTTPStatus(401).name
         if role is Role.reader:
             # Open unless the operator closes reads (READS_OPEN=false); a key sent is still checked.

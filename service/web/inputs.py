@@ -1,4 +1,5 @@
-"""Input no handler should ever see: NUL bytes and text that is not UTF-8.
+"""Requests no handler should ever see: NUL bytes, text that is not UTF-8, and an Accept the
+service cannot answer.
 
 PostgreSQL text cannot hold a NUL character, and a query string that is not UTF-8 would reach
 the handlers with replacement characters in it; both are refused before routing, with a 400
@@ -13,7 +14,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
 
-from service.problems import InvalidText
+from service.problems import PROBLEM_CONTENT_TYPE, InvalidText, NotAcceptable
 
 NUL = "\x00"
 
@@ -52,5 +53,29 @@ def refuse_bad_text() -> None:
         raise InvalidText("The query string holds a NUL byte (%00), which no parameter may contain.")
 
 
+def produced_type(path: str) -> str:
+    """The media type an API route answers with when it succeeds: JSON, but for the charts and
+    the export."""
+    if path.endswith(".svg"):
+        return "image/svg+xml"
+    if path.rstrip("/").endswith("/export"):
+        return "application/x-ndjson"
+    return "application/json"
+
+
+def refuse_unacceptable() -> None:
+    """406 when Accept names none of the types the route answers with (its own, and
+    problem+json for its errors); no Accept, or */*, accepts anything."""
+    if not request.path.startswith("/api/") or not request.headers.get("Accept", "").strip():
+        return
+    produced = produced_type(request.path)
+    if request.accept_mimetypes.best_match([produced, PROBLEM_CONTENT_TYPE]) is None:
+        raise NotAcceptable(
+            f"This route answers {produced} (errors as {PROBLEM_CONTENT_TYPE}); "
+            f"Accept '{request.headers['Accept']}' names neither."
+        )
+
+
 def init_app(app: Flask) -> None:
     app.before_request(refuse_bad_text)
+    app.before_request(refuse_unacceptable)
