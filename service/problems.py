@@ -70,6 +70,11 @@ class NotAcceptable(Problem):
     type_name = "not-acceptable"
 
 
+class UriTooLong(Problem):
+    status = 414
+    type_name = "uri-too-long"
+
+
 class InvalidCursor(Problem):
     status = 400
     type_name = "invalid-cursor"
@@ -171,6 +176,7 @@ _TITLES = {
     "invalid-cursor": "Invalid cursor",
     "invalid-text": "Invalid text",
     "not-acceptable": "Not acceptable",
+    "uri-too-long": "URI too long",
     "conflict": "Conflict",
     "still-referenced": "Still referenced",
     "service-unavailable": "Service unavailable",

@@ -14,9 +14,12 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
 
-from service.problems import PROBLEM_CONTENT_TYPE, InvalidText, NotAcceptable
+from service.problems import PROBLEM_CONTENT_TYPE, InvalidText, NotAcceptable, UriTooLong
 
 NUL = "\x00"
+#: The longest URL (path and query, as sent) the service answers; gunicorn.conf.py lets request
+#: lines of up to 8,190 bytes through so that a longer URL gets this 414 as problem+json.
+MAX_URL_BYTES = 8000
 
 
 def nul_paths(value: Any, root: str = "") -> Iterator[str]:
@@ -38,6 +41,17 @@ def nul_paths(value: Any, root: str = "") -> Iterator[str]:
             stack.extend(
                 (f"{path}.{index}" if path else str(index), child) for index, child in enumerate(item)
             )
+
+
+def refuse_long_url() -> None:
+    """414 problem+json for a URL longer than MAX_URL_BYTES."""
+    sent = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    length = len(sent.encode("latin-1", "replace")) if sent else len(request.full_path.encode())
+    if length > MAX_URL_BYTES:
+        raise UriTooLong(
+            f"The URL is {length} bytes long; the service answers URLs of up to {MAX_URL_BYTES} bytes. "
+            "Narrow the query, or page through the list with its cursor."
+        )
 
 
 def refuse_bad_text() -> None:
@@ -77,5 +91,6 @@ def refuse_unacceptable() -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_long_url)
     app.before_request(refuse_bad_text)
     app.before_request(refuse_unacceptable)
