@@ -29,7 +29,9 @@ def test_the_chart_and_the_export_answer_their_own_types(demo: FlaskClient) -> N
     assert demo.get(chart, headers={"Accept": "image/svg+xml"}).status_code == 200
     assert_problem(demo.get(chart, headers={"Accept": "text/csv"}), 406, "not-acceptable")
     export = "/api/v1/export?type=actors"
-    assert demo.get(export, headers={"Accept": "application/x-ndjson"}).status_code == 200
+    exported = demo.get(export, headers={"Accept": "application/x-ndjson"})
+    assert exported.status_code == 200
+    assert exported.get_data(as_text=True).count("\n") > 0  # read to the end: the stream closes
     assert_problem(demo.get(export, headers={"Accept": "text/csv"}), 406, "not-acceptable")
 
 
