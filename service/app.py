@@ -28,7 +28,7 @@ from service.resources.relations.routes import blp as relations_blueprint
 from service.resources.revisions.routes import blp as changes_blueprint
 from service.resources.statements.routes import blp as statements_blueprint
 from service.resources.topics.routes import blp as topics_blueprint
-from service.web import idempotency, inputs, limits
+from service.web import compression, idempotency, inputs, limits
 from service.web.blueprint import BEARER_SCHEME, SECURITY_SCHEMES, Api
 from service.web.json import OrjsonProvider
 
@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         app, sessions.Database(settings.database_url, statement_timeout_ms=settings.statement_timeout_ms)
     )
     register_error_handlers(app)
+    compression.init_app(app)
     _install_request_hooks(app)
     metrics.init_app(app)
     # Order matters: limits count every attempt, then the key is checked, then idempotency
