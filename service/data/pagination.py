@@ -73,6 +73,22 @@ class SortOrder:
         return [f"page_after_{index}" for index in range(len(self.columns))]
 
 
+#: The sorts a named list offers (`sort=`): by slug, and by name or creation, either way.
+SORTS = ("slug", "name", "-name", "created_at", "-created_at")
+
+
+def named_sorts(list_name: str, model: Any) -> dict[str, SortOrder]:
+    """A list's sort orders by the name a client gives: `slug`, and `name` or `created_at`,
+    `-` first for descending; ties on name or instant are broken by the id, so that keyset
+    pages neither skip nor repeat a row."""
+    orders = {"slug": SortOrder(list_name, "slug", (model.slug,))}
+    for column in ("name", "created_at"):
+        key = (getattr(model, column), model.id)
+        orders[column] = SortOrder(list_name, column, key)
+        orders[f"-{column}"] = SortOrder(list_name, f"-{column}", key, descending=True)
+    return orders
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """What a client asks of a list: how many items, and after which (its cursor). List routes

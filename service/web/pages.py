@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import request
 from marshmallow import Schema, fields, validate
 
-from service.data.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from service.data.pagination import DEFAULT_LIMIT, MAX_LIMIT, SORTS
 
 
 def _page_url(cursor: str | None) -> str:
@@ -45,6 +45,20 @@ class PageQuerySchema(Schema):
         metadata={
             "description": "Opaque cursor from a previous page's `next_cursor`; "
             "omit it for the first page. A cursor from another list or sort gets 400.",
+        },
+    )
+
+
+def SortField() -> fields.String:
+    """The `sort` query parameter of the lists that offer several orders."""
+    return fields.String(
+        load_default="slug",
+        validate=validate.OneOf(SORTS),
+        metadata={
+            "description": "The order of the list: `slug` (the default), `name` or `created_at`, "
+            "with `-` first for descending (`-created_at`: newest first). Ties are broken by id. "
+            "A cursor serves the sort it was made in (another gets 400).",
+            "example": "-created_at",
         },
     )
 

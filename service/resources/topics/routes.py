@@ -29,7 +29,7 @@ class TopicCollection(MethodView):
     @blp.doc(
         operationId="list_topics",
         summary="List topics",
-        description="Topics in slug order, filtered.",
+        description="Topics in slug order (or as `sort` asks), filtered.",
     )
     @blp.arguments(TopicQuerySchema, location="query")
     @blp.paginated(TopicSchema)
