@@ -107,6 +107,23 @@ class _NoCookieSessions(SessionInterface):
         return None
 
 
+def _register_routes(app: Flask) -> None:
+    """The API's blueprints, documented by one Api."""
+    api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
+    api.spec.components.security_scheme(BEARER_SCHEME, SECURITY_SCHEMES[BEARER_SCHEME])
+    api.register_blueprint(actors_blueprint)
+    api.register_blueprint(topics_blueprint)
+    api.register_blueprint(statements_blueprint)
+    api.register_blueprint(events_blueprint)
+    api.register_blueprint(relations_blueprint)
+    api.register_blueprint(analysis_blueprint)
+    api.register_blueprint(articles_blueprint)
+    api.register_blueprint(bulk_blueprint)
+    api.register_blueprint(changes_blueprint)
+    api.register_blueprint(keys_blueprint)
+    api.register_blueprint(health_blueprint)
+
+
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     settings = settings or Settings.from_environment()
     settings.refuse_to_start_unsafely()
@@ -132,19 +149,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     access.init_app(app, settings)
     idempotency.init_app(app, settings)
 
-    api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
-    api.spec.components.security_scheme(BEARER_SCHEME, SECURITY_SCHEMES[BEARER_SCHEME])
-    api.register_blueprint(actors_blueprint)
-    api.register_blueprint(topics_blueprint)
-    api.register_blueprint(statements_blueprint)
-    api.register_blueprint(events_blueprint)
-    api.register_blueprint(relations_blueprint)
-    api.register_blueprint(analysis_blueprint)
-    api.register_blueprint(articles_blueprint)
-    api.register_blueprint(bulk_blueprint)
-    api.register_blueprint(changes_blueprint)
-    api.register_blueprint(keys_blueprint)
-    api.register_blueprint(health_blueprint)
+    _register_routes(app)
     app.register_blueprint(_static_blueprint())
     cli.init_app(app)
     return app

@@ -24,8 +24,7 @@ from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Response, abort, after_this_request, request
 from flask_smorest.utils import prepare_response
-from marshmallow import RAISE, Schema, fields, validate
-from marshmallow.utils import missing
+from marshmallow import RAISE, Schema, fields, missing, validate
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date

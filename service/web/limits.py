@@ -205,6 +205,11 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         strategy="sliding-window-counter",
     )
     ietf.append(ietf_headers(limiter))
+    _allow_cors(app, settings)
+    return limiter
+
+
+def _allow_cors(app: Flask, settings: Settings) -> None:
     CORS(
         app,
         resources={r"/api/*": {"origins": list(settings.cors_origins)}, r"/openapi.json": {"origins": "*"}},
@@ -213,4 +218,3 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
         max_age=600,
     )
-    return limiter
