@@ -58,9 +58,9 @@ def test_nul_in_a_path_parameter_is_400(client: FlaskClient) -> None:
     assert "NUL" in problem["detail"]
 
 
-def test_nul_in_a_query_string_is_400(client: FlaskClient) -> None:
-    problem = assert_problem(client.get("/api/v1/actors?q=a%00b"), 400, "invalid-text")
-    assert "query string" in problem["detail"]
+def test_nul_in_a_query_parameter_is_422_naming_it(client: FlaskClient) -> None:
+    problem = assert_problem(client.get("/api/v1/actors?q=a%00b"), 422, "validation-error")
+    assert problem["errors"] == {"q": ["Must not contain NUL characters."]}
 
 
 def test_query_string_not_utf8_is_400(client: FlaskClient) -> None:
