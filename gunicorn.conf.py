@@ -22,6 +22,9 @@ timeout = int(os.environ.get("STANCELINE_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("STANCELINE_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("STANCELINE_KEEPALIVE", "5"))
 preload_app = False
+# gunicorn's largest request line (its default, 4,094 bytes, answers longer URLs itself, in
+# HTML): the app answers URLs over 8,000 bytes with a 414 problem+json of its own.
+limit_request_line = 8190
 # No control socket (gunicornc): every server on a host would share its default path, and a
 # second one starting would take it from the first.
 control_socket_disable = True

@@ -28,7 +28,7 @@ from service.resources.relations.routes import blp as relations_blueprint
 from service.resources.revisions.routes import blp as changes_blueprint
 from service.resources.statements.routes import blp as statements_blueprint
 from service.resources.topics.routes import blp as topics_blueprint
-from service.web import idempotency, limits
+from service.web import compression, idempotency, inputs, limits
 from service.web.blueprint import BEARER_SCHEME, SECURITY_SCHEMES, Api
 from service.web.json import OrjsonProvider
 
@@ -120,27 +120,8 @@ def _database(settings: Settings) -> sessions.Database:
     )
 
 
-def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
-    settings = settings or Settings.from_environment()
-    settings.refuse_to_start_unsafely()
-    app = Flask(__name__)
-    app.json = OrjsonProvider(app)
-    app.session_interface = _NoCookieSessions()
-    app.config.update(settings.flask_config())
-    app.config.update(overrides)
-    app.json.sort_keys = False
-    configure_logging(logging.INFO)
-
-    sessions.init_app(app, _database(settings))
-    register_error_handlers(app)
-    _install_request_hooks(app)
-    metrics.init_app(app)
-    # Order matters: limits count every attempt, then the key is checked, then idempotency
-    # (which needs to know the key) may answer from a stored response.
-    limits.init_app(app, settings)
-    access.init_app(app, settings)
-    idempotency.init_app(app, settings)
-
+def _register_routes(app: Flask) -> None:
+    """The API's blueprints, documented by one Api."""
     api = Api(app, spec_kwargs={"info": {"description": API_DESCRIPTION}})
     api.spec.components.security_scheme(BEARER_SCHEME, SECURITY_SCHEMES[BEARER_SCHEME])
     api.register_blueprint(actors_blueprint)
@@ -154,6 +135,32 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(changes_blueprint)
     api.register_blueprint(keys_blueprint)
     api.register_blueprint(health_blueprint)
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    settings = settings or Settings.from_environment()
+    settings.refuse_to_start_unsafely()
+    app = Flask(__name__)
+    app.json = OrjsonProvider(app)
+    app.session_interface = _NoCookieSessions()
+    app.config.update(settings.flask_config())
+    app.config.update(overrides)
+    app.json.sort_keys = False
+    configure_logging(logging.INFO)
+
+    sessions.init_app(app, _database(settings))
+    register_error_handlers(app)
+    compression.init_app(app)
+    _install_request_hooks(app)
+    metrics.init_app(app)
+    # Order matters: limits count every attempt, then the key is checked, then idempotency
+    # (which needs to know the key) may answer from a stored response.
+    limits.init_app(app, settings)
+    inputs.init_app(app)
+    access.init_app(app, settings)
+    idempotency.init_app(app, settings)
+
+    _register_routes(app)
     app.register_blueprint(_static_blueprint())
     cli.init_app(app)
     return app

@@ -58,6 +58,23 @@ class UnsupportedMediaType(Problem):
     status = 415
 
 
+class InvalidText(Problem):
+    """A NUL byte, a lone surrogate or bytes that are not UTF-8 where text is expected."""
+
+    status = 400
+    type_name = "invalid-text"
+
+
+class NotAcceptable(Problem):
+    status = 406
+    type_name = "not-acceptable"
+
+
+class UriTooLong(Problem):
+    status = 414
+    type_name = "uri-too-long"
+
+
 class InvalidCursor(Problem):
     status = 400
     type_name = "invalid-cursor"
@@ -157,6 +174,9 @@ _TITLES = {
     "malformed-json": "Malformed JSON",
     "missing-body": "Missing body",
     "invalid-cursor": "Invalid cursor",
+    "invalid-text": "Invalid text",
+    "not-acceptable": "Not acceptable",
+    "uri-too-long": "URI too long",
     "conflict": "Conflict",
     "still-referenced": "Still referenced",
     "service-unavailable": "Service unavailable",
@@ -261,7 +281,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def _integrity_error(exc: IntegrityError) -> Response:
         # The service checks uniqueness and references first; this answers the races.
-        log.info("integrity error: %s", exc.orig)
+        # The first line only: PostgreSQL's DETAIL line quotes the values that clashed.
+        log.info("integrity error: %s", str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig))
         return problem_response(
             409,
             "The request conflicts with the current state of the data; re-read and retry.",

@@ -44,11 +44,13 @@ def test_the_chart_draws_every_position_the_shift_and_the_events_between(demo: F
 def test_the_json_positions_link_to_their_chart(demo: FlaskClient) -> None:
     response = demo.get(f"/api/v1/actors/donald-trump/positions?topic={TOPIC}&since=2025-08-01")
 
-    assert response.headers["Link"] == (
-        f'</api/v1/actors/donald-trump/positions.svg?topic={TOPIC}&since=2025-08-01>; rel="alternate"; '
-        'type="image/svg+xml"'
+    first = f"http://localhost/api/v1/actors/donald-trump/positions?topic={TOPIC}&since=2025-08-01"
+    chart = f"http://localhost/api/v1/actors/donald-trump/positions.svg?topic={TOPIC}&since=2025-08-01"
+    assert (
+        response.headers["Link"]
+        == f'<{first}>; rel="first", <{chart}>; rel="alternate"; type="image/svg+xml"'
     )
-    assert demo.get(response.headers["Link"][1 : response.headers["Link"].index(">")]).status_code == 200
+    assert demo.get(chart).status_code == 200
 
 
 def test_an_actor_without_positions_gets_an_empty_chart_and_bad_requests_get_problems(

@@ -267,3 +267,25 @@ def test_requests_are_served_when_redis_is_down(make_app: Callable[..., Flask]) 
 
     # Counted in memory meanwhile: still limited, never a 500.
     assert answers == [200, 200, 200, 429]
+
+
+def test_answers_carry_the_ietf_ratelimit_fields_beside_x_ratelimit(limited: Flask) -> None:
+    client = limited.test_client()
+    first, second = (client.get("/api/v1/actors", environ_base=_from("10.9.0.1")) for _ in range(2))
+
+    assert first.headers["RateLimit-Policy"] == '"address";q=5;w=60'
+    assert first.headers["RateLimit"].startswith('"address";r=4;t=')
+    assert 0 <= int(first.headers["RateLimit"].rsplit("t=", 1)[1]) <= 60
+    assert second.headers["RateLimit"].startswith('"address";r=3;')
+
+
+def test_the_ietf_fields_name_the_key_budget_that_refused(limited: Flask) -> None:
+    client = limited.test_client()
+    headers = {"Authorization": f"Bearer {make_key(limited, Role.reader)}"}
+    answers = [
+        client.get("/api/v1/topics", headers=headers, environ_base=_from(f"10.9.1.{n}")) for n in range(4)
+    ]
+
+    assert answers[-1].status_code == 429
+    assert answers[-1].headers["RateLimit-Policy"] == '"key";q=3;w=60'
+    assert answers[-1].headers["RateLimit"].startswith('"key";r=0;t=')

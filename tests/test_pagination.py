@@ -14,6 +14,15 @@ from service.data.sessions import get_database
 from tests.helpers import assert_problem
 
 
+def links_of(header: str) -> dict[str, str]:
+    """An RFC 8288 Link header as {rel: url}."""
+    links = {}
+    for part in header.split(", "):
+        url, rel = part.split(">; rel=")
+        links[rel.strip('"')] = url.removeprefix("<")
+    return links
+
+
 def add_actors(client: FlaskClient, count: int, kind: str = "person") -> None:
     for number in range(count):
         response = client.post("/api/v1/actors", json={"name": f"Actor {number:02d}", "kind": kind})
@@ -30,12 +39,14 @@ def test_following_cursors_visits_every_item_once_in_order(client: FlaskClient) 
         body = response.get_json()
         seen += [item["slug"] for item in body["items"]]
         pages += 1
+        links = links_of(response.headers["Link"])
+        assert links["first"] == "http://localhost/api/v1/actors?limit=3"
         if body["next_cursor"]:
-            assert response.headers["Link"].endswith('>; rel="next"')
-            url = response.headers["Link"][1 : response.headers["Link"].index(">")]
+            url = links["next"]
+            assert url.startswith("http://localhost/api/v1/actors?")
             assert f"cursor={body['next_cursor']}" in url
         else:
-            assert "Link" not in response.headers
+            assert "next" not in links
             url = ""
 
     assert pages == 3
@@ -47,11 +58,11 @@ def test_link_keeps_the_filters(client: FlaskClient) -> None:
     add_actors(client, 1, kind="state")
 
     first = client.get("/api/v1/actors?kind=group&limit=2")
-    link = first.headers["Link"]
+    link = links_of(first.headers["Link"])["next"]
     assert "kind=group" in link
     assert "limit=2" in link
 
-    second = client.get(link[1 : link.index(">")]).get_json()
+    second = client.get(link).get_json()
     assert [i["kind"] for i in second["items"]] == ["group"]
     assert second["next_cursor"] is None
 
@@ -113,3 +124,24 @@ def test_a_deep_page_is_one_keyset_query_without_offset_or_count(
     # SQLite's compiler always writes OFFSET after LIMIT; it must then be 0.
     assert "OFFSET" not in sql or (sql.rstrip().endswith("OFFSET ?") and list(params)[-1] == 0)
     assert "ACTORS.SLUG >" in sql.replace("(", "").replace(")", "")
+
+
+def test_cursor_reused_with_other_filters_is_400(client: FlaskClient) -> None:
+    add_actors(client, 3)
+    cursor = client.get("/api/v1/actors?limit=1").get_json()["next_cursor"]
+
+    body = assert_problem(
+        client.get(f"/api/v1/actors?limit=1&kind=person&cursor={cursor}"), 400, "invalid-cursor"
+    )
+    assert "other filters" in body["detail"]
+    # The limit is not a filter: a page of another length still follows on.
+    assert client.get(f"/api/v1/actors?limit=2&cursor={cursor}").status_code == 200
+
+
+def test_cursor_follows_on_with_the_same_filters_in_any_order(client: FlaskClient) -> None:
+    add_actors(client, 3, kind="group")
+    cursor = client.get("/api/v1/actors?kind=group&q=actor&limit=1").get_json()["next_cursor"]
+
+    response = client.get(f"/api/v1/actors?q=actor&limit=1&kind=group&cursor={cursor}")
+    assert response.status_code == 200, response.get_json()
+    assert [item["slug"] for item in response.get_json()["items"]] == ["actor-01"]

@@ -46,6 +46,8 @@ def make_engine(
     connection, so nothing may live on the connection: no server-side prepared statements and
     the settings made per transaction (SET LOCAL) instead of at connect.
     """
+    # Errors and logs name a statement without its values: they may be personal data or keys.
+    options.setdefault("hide_parameters", True)
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, **options)
         _make_sqlite_transactional(engine)

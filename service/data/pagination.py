@@ -1,18 +1,21 @@
 """Keyset (cursor) pagination: one mechanism for every list.
 
 A cursor is the sort key of the last row served, signed so that a client can neither forge one
-nor use one from another list. Pages are fetched with a row-value comparison against an index,
-so the 10,000th page costs what the first does: no OFFSET, no COUNT.
+nor use one from another list, another sort, or the same list with other filters. Pages are
+fetched with a row-value comparison against an index, so the 10,000th page costs what the
+first does: no OFFSET, no COUNT.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
+import orjson
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import Integer, Select, Subquery, bindparam, tuple_
@@ -70,6 +73,22 @@ class SortOrder:
         return [f"page_after_{index}" for index in range(len(self.columns))]
 
 
+#: The sorts a named list offers (`sort=`): by slug, and by name or creation, either way.
+SORTS = ("slug", "name", "-name", "created_at", "-created_at")
+
+
+def named_sorts(list_name: str, model: Any) -> dict[str, SortOrder]:
+    """A list's sort orders by the name a client gives: `slug`, and `name` or `created_at`,
+    `-` first for descending; ties on name or instant are broken by the id, so that keyset
+    pages neither skip nor repeat a row."""
+    orders = {"slug": SortOrder(list_name, "slug", (model.slug,))}
+    for column in ("name", "created_at"):
+        key = (getattr(model, column), model.id)
+        orders[column] = SortOrder(list_name, column, key)
+        orders[f"-{column}"] = SortOrder(list_name, f"-{column}", key, descending=True)
+    return orders
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """What a client asks of a list: how many items, and after which (its cursor). List routes
@@ -77,16 +96,20 @@ class PageRequest:
 
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
+    #: A digest of the list's filters: its cursors serve only the same filters.
+    scope: str = ""
 
     @classmethod
     def from_args(cls, args: dict[str, Any]) -> PageRequest:
-        """Take limit and cursor out of parsed query arguments, leaving the filters."""
-        return cls(limit=args.pop("limit", DEFAULT_LIMIT), cursor=args.pop("cursor", None))
+        """Take limit and cursor out of parsed query arguments, leaving the filters (and the
+        sort), which the page's cursors are then bound to."""
+        limit, cursor = args.pop("limit", DEFAULT_LIMIT), args.pop("cursor", None)
+        return cls(limit=limit, cursor=cursor, scope=filters_scope(args))
 
     def after(self, order: SortOrder) -> tuple[Any, ...] | None:
         """The sort key in `order` the page starts after (None for the first page); 400 for a
-        cursor of another list or one that was altered."""
-        return tuple(decode_cursor(order, self.cursor)) if self.cursor else None
+        cursor of another list, sort or filters, or one that was altered."""
+        return tuple(decode_cursor(order, self.cursor, self.scope)) if self.cursor else None
 
     def parameters(self, order: SortOrder) -> dict[str, Any]:
         """The values a `page_query` in `order` runs with for this page: one row more than its
@@ -102,6 +125,14 @@ class PageRequest:
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+
+
+def filters_scope(filters: Mapping[str, Any]) -> str:
+    """A short digest of a list's parsed filters, the same whatever their order in the URL."""
+    if not filters:
+        return ""
+    encoded = orjson.dumps(dict(filters), default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha256(encoded).hexdigest()[:16]
 
 
 def _serializer() -> URLSafeSerializer:
@@ -126,17 +157,25 @@ def _decode_value(raw: Any, python_type: type[Any]) -> Any:
     return raw
 
 
-def encode_cursor(order: SortOrder, values: Sequence[Any]) -> str:
-    return str(_serializer().dumps([order.cursor_key, [_encode_value(v) for v in values]]))
+def encode_cursor(order: SortOrder, values: Sequence[Any], scope: str = "") -> str:
+    payload: list[Any] = [order.cursor_key, [_encode_value(v) for v in values]]
+    if scope:
+        payload.append(scope)
+    return str(_serializer().dumps(payload))
 
 
-def decode_cursor(order: SortOrder, cursor: str) -> list[Any]:
+def decode_cursor(order: SortOrder, cursor: str, scope: str = "") -> list[Any]:
     try:
-        cursor_key, raw_values = _serializer().loads(cursor)
+        cursor_key, raw_values, *rest = _serializer().loads(cursor)
     except (BadData, ValueError, TypeError) as exc:
         raise InvalidCursor("The cursor is malformed or has been altered.") from exc
     if cursor_key != order.cursor_key:
         raise InvalidCursor(f"The cursor belongs to another list or sort order, not to '{order.name}'.")
+    if (rest[0] if rest else "") != scope:
+        raise InvalidCursor(
+            "The cursor belongs to the same list with other filters: send the filters of the page "
+            "it came from, or leave out the cursor to start again."
+        )
     try:
         if len(raw_values) != len(order.columns):
             raise ValueError("wrong number of key values")
@@ -238,5 +277,5 @@ def _page_from(
     next_cursor = None
     if has_more and items:
         values = (key_of or _key_by_columns(order))(items[-1])
-        next_cursor = encode_cursor(order, values)
+        next_cursor = encode_cursor(order, values, page.scope)
     return Page(items=items, next_cursor=next_cursor)

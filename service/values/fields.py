@@ -11,7 +11,8 @@ from marshmallow import ValidationError, fields, validate
 from service.values.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN, looks_like_uuid
 
 # PostgreSQL cannot store NUL in text; say so in the contract rather than fail in the database.
-_NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")
+NUL_MESSAGE = "Must not contain NUL characters."
+_NO_NUL = validate.Regexp(r"^[^\x00]*$", error=NUL_MESSAGE)
 _WORD = re.compile(r"\w")
 
 

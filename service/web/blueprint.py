@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import http
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from functools import wraps
 from typing import Any
 
 import flask_smorest
+import orjson
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Response, abort, after_this_request, request
 from flask_smorest.utils import prepare_response
-from marshmallow import RAISE, Schema, fields, validate
-from webargs.flaskparser import FlaskParser
+from marshmallow import RAISE, Schema, fields, missing, validate
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
@@ -33,11 +35,14 @@ from service.problems import (
     MissingBody,
     PreconditionFailed,
     UnsupportedMediaType,
+    ValidationFailed,
     from_http_exception,
 )
 from service.values.dates import world_date_properties
+from service.values.fields import NUL_MESSAGE
+from service.web.inputs import nul_paths
 from service.web.json import OrjsonProvider
-from service.web.pages import next_link, page_schema_for
+from service.web.pages import page_links, page_schema_for
 from service.web.roles import Role, default_role
 
 
@@ -47,7 +52,8 @@ class ProblemSchema(Schema):
         description = (
             "An RFC 9457 problem detail. `type` is `about:blank` when the HTTP status "
             "says everything, or one of `urn:stanceline:problem:validation-error`, "
-            "`malformed-json`, `missing-body`, `invalid-cursor`, `conflict`, `still-referenced`, "
+            "`malformed-json`, `missing-body`, `invalid-text`, `invalid-cursor`, `not-acceptable`, "
+            "`uri-too-long`, `conflict`, `still-referenced`, "
             "`service-unavailable`."
         )
         example = {
@@ -154,7 +160,8 @@ def exclusive_range_properties(
 
 
 LINK_HEADER = {
-    "description": 'RFC 8288 links: to the next page, `<...>; rel="next"` (absent on the last page), '
+    "description": 'RFC 8288 links with absolute URLs: to the first page, `<...>; rel="first"`, to the next '
+    'page, `<...>; rel="next"` (absent on the last page), '
     'and, on lists that have one, to another view of the same data (`rel="alternate"`, e.g. a chart).',
     "schema": {"type": "string"},
 }
@@ -305,6 +312,25 @@ class StrictQueryParser(FlaskParser):
         "querystring": RAISE,
     }
 
+    def _raw_load_json(self, req: Any) -> Any:
+        """Every JSON body is read by orjson, as the import reads its lines: a document nested
+        deeper than 1,024 or holding a lone surrogate is malformed JSON (400), not a
+        RecursionError or UnicodeEncodeError later; a string holding NUL is a 422 naming it."""
+        if not is_json_request(req):
+            return missing
+        text = req.get_data(cache=True).decode("utf-8")  # UnicodeDecodeError: malformed, 400
+        try:
+            body = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise json.JSONDecodeError(exc.msg, exc.doc or text, exc.pos) from None
+        refused = sorted(set(nul_paths(body)))
+        if refused:
+            raise ValidationFailed(
+                {path: [NUL_MESSAGE] for path in refused},
+                detail=f"Invalid input in: {', '.join(refused)}",
+            )
+        return body
+
 
 def _page_request(view_args: tuple[Any, ...]) -> PageRequest:
     """The page a list's query asks for: its limit and cursor, taken out of the parsed query
@@ -341,8 +367,13 @@ class Blueprint(flask_smorest.Blueprint):
         if self.public:
             doc["security"] = []
             return doc
-        role = Role(doc_info["role"]) if "role" in doc_info else default_role(method.upper())
         responses = doc.setdefault("responses", {})
+        # Any API request: NUL bytes or a query string not UTF-8 (400 invalid-text), an Accept
+        # naming no type the route answers with (406), a URL too long (414).
+        responses.setdefault("400", http.HTTPStatus(400).name)
+        responses["406"] = http.HTTPStatus(406).name
+        responses["414"] = http.HTTPStatus(414).name
+        role = Role(doc_info["role"]) if "role" in doc_info else default_role(method.upper())
         responses["401"] = http.HTTPStatus(401).name
         if role is Role.reader:
             # Open unless the operator closes reads (READS_OPEN=false); a key sent is still checked.
@@ -454,10 +485,10 @@ class Blueprint(flask_smorest.Blueprint):
             @wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 page = func(*args, page=_page_request(args), **kwargs)
-                links = [next_link(page.next_cursor)] if page.next_cursor else []
+                links = page_links(page.next_cursor)
                 if alternate is not None:
                     links.append(alternate())
-                return page, 200, {"Link": ", ".join(links)} if links else {}
+                return page, 200, {"Link": ", ".join(links)}
 
             documented = self.response(200, envelope, headers={"Link": LINK_HEADER})(wrapper)
             return self.problems(400)(documented)

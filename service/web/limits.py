@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
+import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, g, has_app_context, request
@@ -22,6 +25,8 @@ EXPOSED_HEADERS = [
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",
     "X-RateLimit-Reset",
+    "RateLimit",
+    "RateLimit-Policy",
     "Idempotent-Replayed",
 ]
 
@@ -146,9 +151,33 @@ def _retry_after_on_429_only(response: Response) -> Response:
     return response
 
 
+def ietf_headers(limiter: Limiter) -> Callable[[Response], Response]:
+    """The IETF RateLimit and RateLimit-Policy fields (draft-ietf-httpapi-ratelimit-headers, as
+    structured fields) for the limit X-RateLimit-* reports: its quota `q` and window `w` in
+    seconds, the requests `r` left and the seconds `t` until the window frees them."""
+
+    def add(response: Response) -> Response:
+        remaining = response.headers.get("X-RateLimit-Remaining")
+        reset = response.headers.get("X-RateLimit-Reset")
+        current = limiter.current_limit
+        if current is None or remaining is None or reset is None:
+            return response
+        name = "key" if "/key:" in current.key else "address"
+        window = current.limit.get_expiry()
+        seconds_left = max(0, min(window, math.ceil(float(reset) - time.time())))
+        response.headers["RateLimit-Policy"] = f'"{name}";q={current.limit.amount};w={window}'
+        response.headers["RateLimit"] = f'"{name}";r={max(0, int(remaining))};t={seconds_left}'
+        return response
+
+    return add
+
+
 def init_app(app: Flask, settings: Settings) -> Limiter:
     """Register before authentication, so that failed attempts are counted too."""
-    app.after_request(_retry_after_on_429_only)  # registered first, so it runs after the limiter's
+    # Registered before the limiter's, so that these run after it has written its headers.
+    app.after_request(_retry_after_on_429_only)
+    ietf: list[Callable[[Response], Response]] = []
+    app.after_request(lambda response: ietf[0](response) if ietf else response)
     limiter = Limiter(
         get_remote_address,
         app=app,
@@ -175,6 +204,12 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         # a request (take, then read for the headers) where a fixed window takes three.
         strategy="sliding-window-counter",
     )
+    ietf.append(ietf_headers(limiter))
+    _allow_cors(app, settings)
+    return limiter
+
+
+def _allow_cors(app: Flask, settings: Settings) -> None:
     CORS(
         app,
         resources={r"/api/*": {"origins": list(settings.cors_origins)}, r"/openapi.json": {"origins": "*"}},
@@ -183,4 +218,3 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
         max_age=600,
     )
-    return limiter

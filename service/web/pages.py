@@ -7,14 +7,26 @@ from urllib.parse import urlencode
 from flask import request
 from marshmallow import Schema, fields, validate
 
-from service.data.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from service.data.pagination import DEFAULT_LIMIT, MAX_LIMIT, SORTS
 
 
-def next_link(next_cursor: str) -> str:
-    """An RFC 8288 Link header value for the next page of the current request."""
+def _page_url(cursor: str | None) -> str:
+    """The absolute URL of the current request's list at `cursor` (None: its first page)."""
     args = request.args.copy()
-    args["cursor"] = next_cursor
-    return f'<{request.path}?{urlencode(list(args.items(multi=True)))}>; rel="next"'
+    args.pop("cursor", None)
+    if cursor is not None:
+        args["cursor"] = cursor
+    query = urlencode(list(args.items(multi=True)))
+    return f"{request.base_url}?{query}" if query else request.base_url
+
+
+def page_links(next_cursor: str | None) -> list[str]:
+    """RFC 8288 Link values with absolute URLs: the first page, and the next one if any,
+    both with the request's filters and limit."""
+    links = [f'<{_page_url(None)}>; rel="first"']
+    if next_cursor:
+        links.append(f'<{_page_url(next_cursor)}>; rel="next"')
+    return links
 
 
 class PageQuerySchema(Schema):
@@ -33,6 +45,20 @@ class PageQuerySchema(Schema):
         metadata={
             "description": "Opaque cursor from a previous page's `next_cursor`; "
             "omit it for the first page. A cursor from another list or sort gets 400.",
+        },
+    )
+
+
+def SortField() -> fields.String:
+    """The `sort` query parameter of the lists that offer several orders."""
+    return fields.String(
+        load_default="slug",
+        validate=validate.OneOf(SORTS),
+        metadata={
+            "description": "The order of the list: `slug` (the default), `name` or `created_at`, "
+            "with `-` first for descending (`-created_at`: newest first). Ties are broken by id. "
+            "A cursor serves the sort it was made in (another gets 400).",
+            "example": "-created_at",
         },
     )
 

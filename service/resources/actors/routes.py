@@ -29,7 +29,7 @@ class ActorCollection(MethodView):
     @blp.doc(
         operationId="list_actors",
         summary="List actors",
-        description="Actors in slug order, filtered by kind, country and name.",
+        description="Actors in slug order (or as `sort` asks), filtered by kind, country and name.",
     )
     @blp.arguments(ActorQuerySchema, location="query")
     @blp.paginated(ActorSchema)
@@ -41,6 +41,7 @@ class ActorCollection(MethodView):
         summary="Create an actor",
         description="The slug is made from the name when not given.",
     )
+    @blp.etag
     @blp.arguments(ActorSchema)
     @blp.response(201, ActorSchema, headers={"Location": LOCATION_HEADER})
     @blp.problems(409)

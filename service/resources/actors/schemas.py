@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from service.resources.actors.models import ActorKind
 from service.values.fields import CountryCode, HttpUrl, Slug, Text
-from service.web.pages import PageQuerySchema
+from service.web.pages import PageQuerySchema, SortField
 
 TRUMP_EXAMPLE = {
     "id": "c49c0b59-4abf-5a83-9d8d-1bfafeca738d",
@@ -89,6 +89,7 @@ class ActorSchema(Schema):
 
 
 class ActorQuerySchema(PageQuerySchema):
+    sort = SortField()
     kind = fields.Enum(ActorKind, by_value=True, metadata={"description": "Only actors of this kind."})
     country_code = CountryCode(metadata={"description": "Only actors of this country."})
     q = Text(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.data.pagination import Page, PageRequest, SortOrder, fetch_page
+from service.data.pagination import Page, PageRequest, fetch_page, named_sorts
 from service.references.lookup import get_by_reference
 from service.resources.actors.models import Actor
 from service.resources.actors.schemas import ActorSchema
@@ -18,7 +18,8 @@ from service.values.folding import fold
 NOUN = "actor"
 HISTORY = History("actor", ActorSchema)
 WRITES = SluggedWrites(Actor, NOUN, HISTORY)
-BY_SLUG = SortOrder("actors", "slug", (Actor.slug,))
+SORTS = named_sorts("actors", Actor)
+BY_SLUG = SORTS["slug"]
 
 
 def list_actors(session: Session, filters: dict[str, Any], page: PageRequest) -> Page[Actor]:
@@ -29,7 +30,7 @@ def list_actors(session: Session, filters: dict[str, Any], page: PageRequest) ->
         statement = statement.where(Actor.country_code == country_code)
     if q := filters.get("q"):
         statement = statement.where(Actor.search_text.contains(fold(q), autoescape=True))
-    return fetch_page(session, statement, BY_SLUG, page)
+    return fetch_page(session, statement, SORTS[filters.get("sort", "slug")], page)
 
 
 def get_actor(session: Session, reference: str, *, for_update: bool = False) -> Actor:

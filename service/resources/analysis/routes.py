@@ -58,7 +58,7 @@ def _chart_link() -> str:
     query = urlencode(
         [(name, value) for name, value in request.args.items() if name in ("topic", "since", "until")]
     )
-    return f'<{request.path}.svg?{query}>; rel="alternate"; type="image/svg+xml"'
+    return f'<{request.base_url}.svg?{query}>; rel="alternate"; type="image/svg+xml"'
 
 
 @blp.route("/actors/<actor>/positions", parameters=[ACTOR])

@@ -49,6 +49,7 @@ class EventCollection(MethodView):
         description="Participants, topics and the parent are ids or slugs (the parent an event id); "
         "the end is not before the start.",
     )
+    @blp.etag
     @blp.arguments(EventCreateSchema, example=EVENT_CREATE_EXAMPLE)
     @blp.response(201, EventSchema, headers={"Location": LOCATION_HEADER})
     def post(self, data: dict[str, Any]) -> tuple[Event, int, dict[str, str]]:

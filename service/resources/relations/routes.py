@@ -47,6 +47,7 @@ class RelationCollection(MethodView):
         summary="Record a relation",
         description="Subject and object are actor ids or slugs; dates bound when it holds.",
     )
+    @blp.etag
     @blp.arguments(RelationCreateSchema, example=RELATION_CREATE_EXAMPLE)
     @blp.response(201, RelationSchema, headers={"Location": LOCATION_HEADER})
     def post(self, data: dict[str, Any]) -> tuple[ActorRelation, int, dict[str, str]]:

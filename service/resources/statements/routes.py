@@ -48,6 +48,7 @@ class StatementCollection(MethodView):
         summary="Record a statement",
         description="References (actor, topics, mentions) are ids or slugs; `event` is an event id.",
     )
+    @blp.etag
     @blp.arguments(StatementCreateSchema, example=STATEMENT_CREATE_EXAMPLE)
     @blp.response(201, StatementSchema, headers={"Location": LOCATION_HEADER})
     def post(self, data: dict[str, Any]) -> tuple[Statement, int, dict[str, str]]:

@@ -29,7 +29,7 @@ class TopicCollection(MethodView):
     @blp.doc(
         operationId="list_topics",
         summary="List topics",
-        description="Topics in slug order, filtered.",
+        description="Topics in slug order (or as `sort` asks), filtered.",
     )
     @blp.arguments(TopicQuerySchema, location="query")
     @blp.paginated(TopicSchema)
@@ -41,6 +41,7 @@ class TopicCollection(MethodView):
         summary="Create a topic",
         description="The slug is made from the name when not given.",
     )
+    @blp.etag
     @blp.arguments(TopicSchema)
     @blp.response(201, TopicSchema, headers={"Location": LOCATION_HEADER})
     @blp.problems(409)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from service.values.fields import Slug, Text
-from service.web.pages import PageQuerySchema
+from service.web.pages import PageQuerySchema, SortField
 
 TERRITORY_EXAMPLE = {
     "id": "fda8cfb4-c48b-5835-bf0e-1c17df828459",
@@ -73,6 +73,7 @@ class TopicSchema(Schema):
 
 
 class TopicQuerySchema(PageQuerySchema):
+    sort = SortField()
     q = Text(
         max_length=200,
         metadata={
