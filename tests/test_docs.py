@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -134,3 +136,44 @@ def test_tags_group_operations_by_resource_in_reading_order(app: Flask) -> None:
         "keys",
         "health",
     ]
+
+
+def _schemas_within(node: object) -> list[dict[str, object]]:
+    """Every JSON object in the document, depth first: the schemas among them are found by key."""
+    if isinstance(node, dict):
+        return [node, *(found for value in node.values() for found in _schemas_within(value))]
+    if isinstance(node, list):
+        return [found for value in node for found in _schemas_within(value)]
+    return []
+
+
+def _committed_parameters(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    parameters = []
+    for operations in spec["paths"].values():
+        for method, operation in operations.items():
+            listed = operation if method == "parameters" else operation.get("parameters", [])
+            for parameter in listed:
+                if "$ref" in parameter:
+                    parameter = spec["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+                parameters.append(parameter)
+    return parameters
+
+
+def test_every_enum_and_parameter_is_typed_and_each_enum_named_once() -> None:
+    """Viewers show an untyped enum or parameter as "any", and an enum listed at each use
+    becomes one class per use in a generated client."""
+    spec = json.loads(COMMITTED.read_text())
+    enums = [node for node in _schemas_within(spec) if isinstance(node.get("enum"), list)]
+    assert enums
+    assert [node["enum"] for node in enums if "type" not in node] == []
+    untyped = [
+        (parameter["in"], parameter["name"])
+        for parameter in _committed_parameters(spec)
+        if "type" not in parameter["schema"] and "$ref" not in parameter["schema"]
+    ]
+    assert untyped == []
+    listed = Counter(json.dumps(sorted(map(str, node["enum"]))) for node in enums)
+    assert [values for values, uses in listed.items() if uses > 1] == []
+    country_code = spec["components"]["schemas"]["CountryCode"]
+    assert country_code["type"] == "string"
+    assert "FR" in country_code["enum"]

@@ -54,9 +54,18 @@ def Slug(**kwargs: Any) -> fields.String:
     )
 
 
+class NamedOneOf(validate.OneOf):
+    """A choice with a name: the OpenAPI document declares its values once, as a component
+    schema of that name, and each field using it refers to it."""
+
+    def __init__(self, name: str, choices: Any, **kwargs: Any) -> None:
+        super().__init__(choices, **kwargs)
+        self.name = name
+
+
 def CountryCode(**kwargs: Any) -> fields.String:
     return fields.String(
-        validate=validate.OneOf(COUNTRY_CODES, error="Not an ISO 3166-1 alpha-2 country code."),
+        validate=NamedOneOf("CountryCode", COUNTRY_CODES, error="Not an ISO 3166-1 alpha-2 country code."),
         **kwargs,
     )
 

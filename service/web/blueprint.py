@@ -40,6 +40,7 @@ from service.problems import (
 )
 from service.values.dates import world_date_properties
 from service.values.fields import NUL_MESSAGE
+from service.web.enums import enum_properties
 from service.web.inputs import nul_paths
 from service.web.json import OrjsonProvider
 from service.web.pages import page_links, page_schema_for
@@ -226,6 +227,7 @@ class Api(flask_smorest.Api):
         super()._init_spec(*args, **kwargs)
         self.ma_plugin.converter.add_attribute_function(world_date_properties)
         self.ma_plugin.converter.add_attribute_function(exclusive_range_properties)
+        self.ma_plugin.converter.add_attribute_function(enum_properties)
 
     def _register_pagination_header(self) -> None:
         """Keyset pages document their own Link header; flask-smorest's offset header is unused."""

@@ -8,6 +8,7 @@ from flask import request
 from marshmallow import Schema, fields, validate
 
 from service.data.pagination import DEFAULT_LIMIT, MAX_LIMIT, SORTS
+from service.values.fields import NamedOneOf
 
 
 def _page_url(cursor: str | None) -> str:
@@ -53,7 +54,7 @@ def SortField() -> fields.String:
     """The `sort` query parameter of the lists that offer several orders."""
     return fields.String(
         load_default="slug",
-        validate=validate.OneOf(SORTS),
+        validate=NamedOneOf("NameSort", SORTS),
         metadata={
             "description": "The order of the list: `slug` (the default), `name` or `created_at`, "
             "with `-` first for descending (`-created_at`: newest first). Ties are broken by id. "

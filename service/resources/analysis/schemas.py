@@ -167,14 +167,13 @@ class PositionPointSchema(Schema):
     said_at = WorldDate(
         required=True, metadata={"description": "When it was said (start of its period, UTC)."}
     )
-    said_at_precision = fields.Function(
-        lambda position: position.statement.said_at_precision.value,
+    said_at_precision = fields.Enum(
+        Precision,
+        by_value=True,
+        attribute="statement.said_at_precision",
+        dump_only=True,
         required=True,
-        metadata={
-            "description": "How precisely `said_at` is known.",
-            "type": "string",
-            "enum": [p.value for p in Precision],
-        },
+        metadata={"description": "How precisely `said_at` is known."},
     )
     statement = fields.Nested(StatementExcerptSchema, required=True)
 

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from service.resources.bulk.records import TYPES
 from service.values.dates import WorldDate
+from service.values.fields import NamedOneOf
 
 NDJSON = "application/x-ndjson"
 IMPORT_EXAMPLE = (
@@ -28,7 +29,7 @@ CSV_EXAMPLE = (
 
 class ImportQuerySchema(Schema):
     type = fields.String(
-        validate=validate.OneOf([f"{record_type.name}s" for record_type in TYPES]),
+        validate=NamedOneOf("RecordType", [f"{record_type.name}s" for record_type in TYPES]),
         metadata={
             "description": "The resource of the records: actors, topics, events, statements or "
             "relations. Needed for CSV (one resource a file); for NDJSON, the type of lines that "
@@ -102,7 +103,7 @@ class ImportReportSchema(Schema):
 class ExportQuerySchema(Schema):
     type = fields.String(
         required=True,
-        validate=validate.OneOf([f"{record_type.name}s" for record_type in TYPES]),
+        validate=NamedOneOf("RecordType", [f"{record_type.name}s" for record_type in TYPES]),
         metadata={
             "description": "Which records: actors, topics, events, statements or relations.",
             "example": "statements",
