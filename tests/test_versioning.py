@@ -97,3 +97,33 @@ def test_a_deprecated_operation_says_so_in_the_contract_and_in_its_answers(datab
     assert response.headers["Sunset"] == "Wed, 01 Jul 2026 00:00:00 GMT"
     assert '</api/v1/actors>; rel="successor-version"' in response.headers.getlist("Link")
     assert generate_openapi(app)["paths"]["/api/v1/legacy"]["get"]["deprecated"] is True
+
+
+def _kinds_contract(
+    kind: dict[str, Any], precision: dict[str, Any], kinds: list[str] | None
+) -> dict[str, Any]:
+    """One list operation: its `kind` filter and answer field, and a nullable `precision`."""
+    answer = {"type": "object", "properties": {"kind": kind, "precision": precision}}
+    operation = {
+        "parameters": [{"in": "query", "name": "kind", "schema": kind}],
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": answer}}}},
+    }
+    schemas = {} if kinds is None else {"Kind": {"type": "string", "enum": kinds}}
+    return {"paths": {"/things": {"get": operation}}, "components": {"schemas": schemas}}
+
+
+INLINE_KINDS = _kinds_contract({"type": "string", "enum": ["a", "b"]}, {"enum": ["a", "b", None]}, kinds=None)
+NAMED = {"$ref": "#/components/schemas/Kind"}
+NULLABLE_NAMED = {"anyOf": [NAMED, {"type": "null"}]}
+
+
+def test_an_enum_moved_behind_a_reference_is_not_a_change() -> None:
+    assert breaking_changes(INLINE_KINDS, _kinds_contract(NAMED, NULLABLE_NAMED, ["a", "b"])) == []
+
+
+def test_values_changed_behind_a_reference_are_found() -> None:
+    fewer = breaking_changes(INLINE_KINDS, _kinds_contract(NAMED, NULLABLE_NAMED, ["a"]))
+    assert "GET /things parameter kind: no longer accepts b" in fewer
+    more = breaking_changes(INLINE_KINDS, _kinds_contract(NAMED, NULLABLE_NAMED, ["a", "b", "c"]))
+    assert "GET /things 200.kind: may now answer c" in more
+    assert "GET /things 200.precision: may now answer c" in more

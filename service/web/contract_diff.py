@@ -26,7 +26,26 @@ class _Spec:
             for part in schema["$ref"].removeprefix("#/").split("/"):
                 node = node[part]
             schema, seen = node, seen + 1
-        return schema if isinstance(schema, dict) else {}
+        if not isinstance(schema, dict):
+            return {}
+        return self._nullable(schema)
+
+    def _nullable(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """`anyOf: [X, {type: null}]` (a nullable named schema) read as X that also takes null,
+        so that a value moved behind a reference is compared with what it was inline."""
+        alternatives = schema.get("anyOf")
+        if not isinstance(alternatives, list) or {"type": "null"} not in alternatives:
+            return schema
+        others = [alternative for alternative in alternatives if alternative != {"type": "null"}]
+        if len(others) != 1:
+            return schema
+        inner = self.resolve(others[0])
+        merged = {**inner, **{key: value for key, value in schema.items() if key != "anyOf"}}
+        if _types(inner):
+            merged["type"] = sorted(_types(inner) | {"null"})
+        if "enum" in inner:
+            merged["enum"] = [*inner["enum"], None]
+        return merged
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
